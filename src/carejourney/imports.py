@@ -1,0 +1,87 @@
+"""Check and import SSDA903 returns: the one function the CLI and the web app call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from carejourney import __version__
+from carejourney.journeys.history import Rebuilt, rebuild
+from carejourney.sources.problems import Problem, error, has_errors
+from carejourney.sources.returns import Progress, ReadResult, read_returns
+from carejourney.store.batches import Saved, save
+from carejourney.store.queries import local_authorities
+
+_LA_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+@dataclass
+class ImportOutcome:
+    read: ReadResult
+    la: str | None
+    saved: Saved | None = None
+    rebuilt: Rebuilt | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.saved is not None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.read.problems
+
+
+def check(paths: Iterable[Path], year: int | None = None, progress: Progress | None = None) -> ReadResult:
+    """Read and check files, storing nothing."""
+    return read_returns(paths, year, progress)
+
+
+def import_returns(
+    engine: Engine,
+    paths: Iterable[Path],
+    la: str | None = None,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Check the files, and store them as one batch only if no check found an error.
+
+    Everything happens in one transaction: the database ends up either with the whole
+    batch or exactly as it was."""
+    read = read_returns(paths, year, progress)
+    with engine.connect() as conn:
+        known = local_authorities(conn)
+    la, la_problem = _which_la(la, known)
+    if la_problem:
+        read.problems.insert(0, la_problem)
+    outcome = ImportOutcome(read, la)
+    if has_errors(read.problems) or la is None:
+        return outcome
+    with engine.begin() as conn:
+        outcome.saved = save(conn, la, read.returns, read.problems, __version__)
+        if outcome.saved.batch_id is not None:
+            outcome.rebuilt = rebuild(conn, la)
+    return outcome
+
+
+def _which_la(la: str | None, known: list[str]) -> tuple[str | None, Problem | None]:
+    if la is None:
+        if len(known) == 1:
+            return known[0], None
+        listed = f" (this database holds {', '.join(known)})" if known else ""
+        return None, error(
+            "(command line)",
+            "la-missing",
+            "Say which local authority these returns belong to, with --la and its code, "
+            f"e.g. --la 931{listed}.",
+        )
+    if not _LA_CODE.match(la):
+        return None, error(
+            "(command line)",
+            "la-invalid",
+            f"'{la}' is not a usable LA code: use up to 20 letters, digits, - or _.",
+        )
+    return la, None

@@ -1,0 +1,212 @@
+"""The data dictionary, generated from the declared tables and code lists.
+
+`render_markdown()` builds `docs/data-dictionary.md` from `carejourney.schema` alone: nothing
+in it is written by hand per table, so it cannot drift from what the readers check.
+Regenerate the file with:
+
+    uv run python -m carejourney.schema.dictionary
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.types import Code, CodeList, Column, Kind, Table, year_label
+
+OUTPUT = Path("docs") / "data-dictionary.md"
+REGENERATE = "uv run python -m carejourney.schema.dictionary"
+
+# How each kind of column is read (kept in step with carejourney.sources.values).
+KIND_READING: dict[Kind, str] = {
+    Kind.ID: "an identifier; spaces trimmed and Excel's trailing `.0` removed (`1234.0` is `1234`)",
+    Kind.TEXT: "free text; spaces trimmed",
+    Kind.CODE: (
+        "one of the column's code list; read in any case and with stray spaces "
+        "(` m ` is `M`), and Excel's `1.0` read as `1`"
+    ),
+    Kind.DATE: (
+        "a date: `dd/mm/yyyy` (also with `-` or `.`), `yyyy-mm-dd` (any time of day is "
+        "ignored) or an Excel day number such as `45383`"
+    ),
+    Kind.INTEGER: "a whole number; Excel's trailing `.0` removed",
+    Kind.POSTCODE: "a postcode; upper-cased, spaces trimmed and runs of spaces made one",
+}
+
+
+def render_markdown() -> str:
+    """The whole data dictionary as Markdown, ending with a newline."""
+    lines = _intro(TABLES)
+    lines += ["## Tables", ""]
+    for table in TABLES:
+        lines += _table_section(table)
+    lines += ["## Code lists", ""]
+    for code_list, users in _code_lists(TABLES).items():
+        lines += _code_list_section(code_list, users)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def main() -> None:
+    """Write the dictionary to `docs/data-dictionary.md` in the repository."""
+    path = repo_root() / OUTPUT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_markdown(), encoding="utf-8", newline="\n")
+    print(f"Wrote {path}")
+
+
+def repo_root() -> Path:
+    """The repository holding this file (`src/carejourney/schema/dictionary.py`)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def years_text(code: Code) -> str:
+    """When a code may be used, in the words LAs use: 'from 2024/25', 'all years'..."""
+    first, last = code.first_year, code.last_year
+    if first is not None and last is not None:
+        return f"{year_label(first)} to {year_label(last)}"
+    if first is not None:
+        return f"from {year_label(first)}"
+    if last is not None:
+        return f"up to {year_label(last)}"
+    return "all years"
+
+
+def anchor(heading: str) -> str:
+    """The link target GitHub (and most Markdown viewers) give a heading."""
+    slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return slug.replace(" ", "-")
+
+
+def code_list_heading(code_list: CodeList) -> str:
+    return f"Code list {code_list.name}"
+
+
+def escape_cell(text: str) -> str:
+    """Text that cannot break a Markdown table row."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(escape_cell(c) for c in cells) + " |"
+
+
+def _grid(headings: list[str], rows: list[list[str]]) -> list[str]:
+    return [_row(headings), "|" + "---|" * len(headings), *(_row(r) for r in rows)]
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _intro(tables: tuple[Table, ...]) -> list[str]:
+    required = [t.name for t in tables if t.required_in_return]
+    kinds = [f"- **{kind.value}**: {KIND_READING[kind]}." for kind in Kind]
+    return [
+        "# Data dictionary: SSDA903 (children looked after return)",
+        "",
+        "<!-- Generated from carejourney.schema; do not edit by hand. -->",
+        f"<!-- Regenerate with: {REGENERATE} -->",
+        "",
+        "What carejourney reads from the DfE SSDA903 return (children looked after in "
+        "England): every table, every column and every allowed code, with the years each "
+        "code is valid. It is generated from the declarations in `carejourney.schema`, the "
+        "same declarations the readers use to check a file, so it always matches what is "
+        "checked.",
+        "",
+        "## How values are read",
+        "",
+        "- A table is recognised by its column headings, not by its file name: a CSV "
+        "called anything is read as Episodes if it has the Episodes columns.",
+        f"- A return must include {_names(required)}; the other tables are read when present.",
+        "- Collection years run from 1 April to 31 March and are named by the year they "
+        "start: 2024 is 1 April 2024 to 31 March 2025, written 2024/25.",
+        "- A code is valid only in the years shown in its code list; a code used outside "
+        "them is reported.",
+        "- **Required** columns: a row with this column blank cannot be used at all.",
+        "- **Personal data** columns identify a child: their values are never shown in "
+        "messages or logs.",
+        "",
+        "Each column's type says how its text is read:",
+        "",
+        *kinds,
+        "",
+    ]
+
+
+def _kind_text(column: Column) -> str:
+    text = column.kind.value
+    if column.minimum is not None and column.maximum is not None:
+        return f"{text} ({column.minimum} to {column.maximum})"
+    if column.minimum is not None:
+        return f"{text} (at least {column.minimum})"
+    if column.maximum is not None:
+        return f"{text} (at most {column.maximum})"
+    return text
+
+
+def _allowed(column: Column) -> str:
+    if column.codes is None:
+        return ""
+    return f"[{column.codes.name}](#{anchor(code_list_heading(column.codes))})"
+
+
+def _table_section(table: Table) -> list[str]:
+    facts = [f"- Key: {_names(table.key)} (identifies a row within one child's record)."]
+    facts.append(
+        "- Must be in every return: " + ("yes." if table.required_in_return else "no.")
+    )
+    if table.first_year is not None:
+        facts.append(f"- First collected: {year_label(table.first_year)}.")
+    if table.source:
+        facts.append(f"- Source: {table.source}.")
+    headings = [
+        "Column",
+        "XML tag",
+        "Type",
+        "Required",
+        "Personal data",
+        "Description",
+        "Allowed values",
+    ]
+    rows = [
+        [
+            f"`{c.name}`",
+            f"`{c.xml_tag}`" if c.xml_tag and c.xml_tag != c.name else "",
+            _kind_text(c),
+            "yes" if c.required else "",
+            "yes" if c.personal else "",
+            c.description,
+            _allowed(c),
+        ]
+        for c in table.columns
+    ]
+    return [f"### {table.name}", "", table.description, "", *facts, "", *_grid(headings, rows), ""]
+
+
+def _code_lists(tables: tuple[Table, ...]) -> dict[CodeList, list[str]]:
+    """Each code list once, in the order first used, with the columns that use it."""
+    used: dict[CodeList, list[str]] = {}
+    by_name: dict[str, CodeList] = {}
+    for table in tables:
+        for column in table.columns:
+            if column.codes is None:
+                continue
+            known = by_name.setdefault(column.codes.name, column.codes)
+            if known != column.codes:
+                raise ValueError(f"Two different code lists are both named {known.name}")
+            used.setdefault(known, []).append(f"{table.name}.{column.name}")
+    return used
+
+
+def _code_list_section(code_list: CodeList, users: list[str]) -> list[str]:
+    rows = [[f"`{c.value}`", c.description, years_text(c)] for c in code_list.codes]
+    lines = [f"### {code_list_heading(code_list)}", "", code_list.description, ""]
+    lines.append(f"- Used by: {_names(users)}.")
+    if code_list.source:
+        lines.append(f"- Source: {code_list.source}")
+    return [*lines, "", *_grid(["Code", "Description", "Valid years"], rows), ""]
+
+
+if __name__ == "__main__":
+    main()

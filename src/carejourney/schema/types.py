@@ -1,0 +1,114 @@
+"""The building blocks for declaring input tables once.
+
+Every input table is a `Table` of `Column`s. Parsing, checking, database tables,
+synthetic data and the data dictionary are all derived from these declarations,
+so a column's meaning lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a column's text is read."""
+
+    ID = "id"  # an identifier: spaces trimmed, Excel's trailing ".0" removed
+    TEXT = "text"  # free text, trimmed
+    CODE = "code"  # one of a declared code list; compared trimmed and upper-cased
+    DATE = "date"  # dd/mm/yyyy, ISO yyyy-mm-dd, or an Excel serial day number
+    INTEGER = "integer"
+    POSTCODE = "postcode"  # trimmed and upper-cased
+
+
+@dataclass(frozen=True)
+class Code:
+    """One allowed value of a code list.
+
+    `first_year` and `last_year` are collection years, named by the year they start
+    (2024 is the year 1 April 2024 to 31 March 2025). None means "no limit".
+    """
+
+    value: str
+    description: str
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def valid_in(self, year: int | None) -> bool:
+        if year is None:
+            return True
+        if self.first_year is not None and year < self.first_year:
+            return False
+        return self.last_year is None or year <= self.last_year
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    description: str
+    codes: tuple[Code, ...]
+    source: str = ""
+
+    def values(self, year: int | None = None) -> frozenset[str]:
+        """The values allowed in a collection year (all years when None)."""
+        return frozenset(c.value for c in self.codes if c.valid_in(year))
+
+    def lookup(self, value: str) -> Code | None:
+        for code in self.codes:
+            if code.value == value:
+                return code
+        return None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False  # a row with this column blank cannot be used at all
+    codes: CodeList | None = None
+    personal: bool = False  # identifies a child: never printed or logged
+    xml_tag: str | None = None  # the tag in the DfE XML when it differs from `name`
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def tag(self) -> str:
+        return self.xml_tag or self.name
+
+
+@dataclass(frozen=True)
+class Table:
+    """A declared input table.
+
+    `key` names the columns that identify a row within one child's record
+    (used to spot duplicates and to stitch years together).
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ("CHILD",)
+    required_in_return: bool = False
+    first_year: int | None = None
+    source: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name}")
+
+    @property
+    def db_name(self) -> str:
+        return "ssda903_" + self.name.lower()
+
+
+def year_label(year: int) -> str:
+    """2024 -> '2024/25', the way collection years are written in LAs."""
+    return f"{year}/{(year + 1) % 100:02d}"

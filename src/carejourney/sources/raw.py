@@ -1,0 +1,124 @@
+"""Read one file into raw tables: text columns exactly as found, with row numbers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.types import Table
+from carejourney.sources.files import SourceFile
+from carejourney.sources.problems import Problem, error, warning
+from carejourney.sources.text import decode
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table found in one file. `frame` has every column as text plus `_row`."""
+
+    file: SourceFile
+    table: Table
+    frame: pl.DataFrame
+
+
+def recognise(columns: list[str]) -> Table | None:
+    """The declared table whose columns best match a file's headings.
+
+    A table is recognised when at least three of its columns, and at least half,
+    are present; the best match wins (most columns, then the closest fit)."""
+    present = set(columns)
+    best: tuple[int, float, Table] | None = None
+    for table in TABLES:
+        matched = len(present & set(table.column_names))
+        if matched < max(3, (len(table.columns) + 1) // 2):
+            continue
+        score = (matched, matched / len(table.columns), table)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    return None if best is None else best[2]
+
+
+def read_csv(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
+    text, _encoding = decode(file.data)
+    if not text.strip():
+        return [], [warning(file.name, "file-empty", "The file is empty, so it was not read.")]
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            infer_schema=False,
+            has_header=True,
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return [], [
+            error(
+                file.name,
+                "file-unreadable",
+                f"The file could not be read as CSV ({reason}). Check it opens in Excel "
+                "and save it again as 'CSV (Comma delimited)'.",
+            )
+        ]
+    headings = [h.strip().upper().lstrip("\ufeff") for h in frame.columns]
+    frame.columns = [f"_{i}" if h in headings[:i] else h for i, h in enumerate(headings)]
+    table = recognise(headings)
+    if table is None:
+        return [], [
+            warning(
+                file.name,
+                "file-unrecognised",
+                "Not an SSDA903 table: its column headings ("
+                + ", ".join(h[:30] for h in headings[:8])
+                + ("…" if len(headings) > 8 else "")
+                + ") match none of the tables in the data dictionary, so it was not read.",
+            )
+        ]
+    # The headings are row 1, so the first data row is row 2, as in a spreadsheet.
+    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    data_columns = [c for c in frame.columns if c != "_row"]
+    frame = frame.filter(~pl.all_horizontal(_is_blank(c) for c in data_columns))
+    return [RawTable(file, table, frame)], column_problems(file.name, table, headings)
+
+
+def _is_blank(name: str) -> pl.Expr:
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+
+def column_problems(file: str, table: Table, headings: list[str]) -> list[Problem]:
+    problems = []
+    for name in table.column_names:
+        if name not in headings:
+            problems.append(
+                error(
+                    file,
+                    "column-missing",
+                    f"This looks like the {table.name} table but has no {name} column. "
+                    f"Expected columns: {', '.join(table.column_names)}.",
+                    column=name,
+                )
+            )
+    for name in headings:
+        if name not in table.column_names:
+            problems.append(
+                warning(
+                    file,
+                    "column-extra",
+                    f"{name or '(blank heading)'} is not a column of the {table.name} table, "
+                    "so it was ignored.",
+                    column=name,
+                )
+            )
+    seen: set[str] = set()
+    for name in headings:
+        if name in seen and name in table.column_names:
+            problems.append(
+                error(
+                    file,
+                    "column-repeated",
+                    f"The column {name} appears more than once; keep one.",
+                    column=name,
+                )
+            )
+        seen.add(name)
+    return problems

@@ -1,0 +1,186 @@
+"""Read a set of files into checked SSDA903 returns, one per collection year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.types import year_label
+from carejourney.sources import checks
+from carejourney.sources.files import SourceFile, gather
+from carejourney.sources.problems import Problem, error, warning
+from carejourney.sources.raw import RawTable, read_csv
+from carejourney.sources.values import clean_table
+from carejourney.sources.xml_return import is_xml, read_xml
+from carejourney.sources.years import IN_YEAR_DATES, NameHint, data_year, name_hint
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Return:
+    """One collection year's tables, typed and checked. Each frame keeps `_row`."""
+
+    year: int
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    files: dict[str, SourceFile] = field(default_factory=dict)  # table name -> file
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year)
+
+
+@dataclass
+class ReadResult:
+    returns: list[Return]
+    files: list[SourceFile]
+    problems: list[Problem]
+
+    @property
+    def rows(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for ret in self.returns:
+            for name, frame in ret.tables.items():
+                counts[name] += frame.height
+        return dict(counts)
+
+
+def read_returns(
+    paths: Iterable[Path], year: int | None = None, progress: Progress | None = None
+) -> ReadResult:
+    files, problems = gather(paths)
+    raws: list[RawTable] = []
+    for file in files:
+        if progress:
+            progress(file.name)
+        found, file_problems = read_xml(file) if is_xml(file) else read_csv(file)
+        raws += found
+        problems += file_problems
+    if not raws and not problems:
+        problems.append(error("(no files)", "no-files", "No files were given."))
+    groups, year_problems = _assign_years(raws, year)
+    problems += year_problems
+    returns = []
+    for ret_year, members in sorted(groups.items()):
+        ret = Return(ret_year)
+        for raw in members:
+            if raw.table.name in ret.files:
+                problems.append(
+                    error(
+                        raw.file.name,
+                        "table-repeated",
+                        f"Two files hold the {raw.table.name} table for {ret.label}: "
+                        f"{ret.files[raw.table.name].name} and this one. Keep one of them.",
+                    )
+                )
+                continue
+            frame, found = clean_table(raw.frame, raw.table, ret_year, raw.file.name)
+            ret.tables[raw.table.name] = frame
+            ret.files[raw.table.name] = raw.file
+            problems += found
+        problems += _missing_tables(ret)
+        problems += checks.check_return(ret.year, ret.tables, {t: f.name for t, f in ret.files.items()})
+        returns.append(ret)
+    return ReadResult(returns, files, sorted(problems, key=_problem_order))
+
+
+def _problem_order(p: Problem) -> tuple[int, str, int, str]:
+    return (0 if p.severity == "error" else 1, p.file, p.row or 0, p.column or "")
+
+
+def _missing_tables(ret: Return) -> list[Problem]:
+    problems = []
+    for table in TABLES:
+        if table.required_in_return and table.name not in ret.tables:
+            problems.append(
+                error(
+                    f"(return for {ret.label})",
+                    "table-missing",
+                    f"The {ret.label} return has no {table.name} table. Every return needs "
+                    f"one, with the columns {', '.join(table.column_names)}.",
+                )
+            )
+    return problems
+
+
+def _assign_years(
+    raws: list[RawTable], stated: int | None
+) -> tuple[dict[int, list[RawTable]], list[Problem]]:
+    """Group raw tables into collection years.
+
+    Files in one folder (or zip) whose names carry the same year, or no year, form one
+    return. Its year is the one the user stated; else a year written like 2019-20 in
+    the name; else the year of the latest episode (or review) in its data; else a bare
+    year in the name, read the way the other files showed it is meant."""
+    if stated is not None:
+        return ({stated: raws} if raws else {}), []
+    problems: list[Problem] = []
+    groups: dict[tuple[str, NameHint | None], list[RawTable]] = defaultdict(list)
+    for raw in raws:
+        groups[(raw.file.group, _hint(raw.file))].append(raw)
+    _merge_unnamed(groups)
+
+    from_data: dict[tuple[str, NameHint | None], int] = {}
+    for key, members in groups.items():
+        # The most trustworthy table decides: Episodes, then Reviews, Missing, SWEpisodes.
+        for table_name in IN_YEAR_DATES:
+            years = [data_year(r.table.name, r.frame) for r in members if r.table.name == table_name]
+            found = [y for y in years if y is not None]
+            if found:
+                from_data[key] = max(found)
+                break
+    # How this set's bare years are meant: the year that starts, or the one that ends.
+    offsets = {y - k[1].year for k, y in from_data.items() if k[1] and not k[1].explicit}
+    offset = offsets.pop() if len(offsets) == 1 else 0
+
+    out: dict[int, list[RawTable]] = defaultdict(list)
+    for key, members in groups.items():
+        hint = key[1]
+        detected = from_data.get(key)
+        if hint and hint.explicit:
+            chosen = hint.year
+            if detected is not None and detected != chosen:
+                problems.append(
+                    warning(
+                        members[0].file.name,
+                        "year-disagrees",
+                        f"The file name says {year_label(chosen)} but the latest date in the "
+                        f"data falls in {year_label(detected)}; {year_label(chosen)} was used. "
+                        "Give --year if that is wrong.",
+                    )
+                )
+        elif detected is not None:
+            chosen = detected
+        elif hint:
+            chosen = hint.year + offset
+        else:
+            for raw in members:
+                problems.append(
+                    error(
+                        raw.file.name,
+                        "year-unknown",
+                        "Cannot tell which collection year this file belongs to: it has no "
+                        "dates that say so and no year in its name. Give --year (e.g. "
+                        "--year 2024/25) or import it with the rest of its return.",
+                    )
+                )
+            continue
+        out[chosen] += members
+    return out, problems
+
+
+def _hint(file: SourceFile) -> NameHint | None:
+    return name_hint(file.stem) or name_hint(Path(file.group.replace("!", "/")).name)
+
+
+def _merge_unnamed(groups: dict[tuple[str, NameHint | None], list[RawTable]]) -> None:
+    """Files without a year in their name join the one named return in their folder."""
+    for key in [k for k in groups if k[1] is None]:
+        named = [k for k in groups if k[0] == key[0] and k[1] is not None]
+        if len(named) == 1:
+            groups[named[0]] += groups.pop(key)

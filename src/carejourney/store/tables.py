@@ -1,0 +1,139 @@
+"""Database tables. The SSDA903 tables are derived from the declared schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeEngine
+
+from carejourney.schema import ssda903
+from carejourney.schema.types import Column as DeclaredColumn
+from carejourney.schema.types import Kind
+from carejourney.schema.types import Table as DeclaredTable
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("years", String(200), nullable=False),  # e.g. "2023,2024"
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_by", String(200), nullable=False),
+    Column("tool_version", String(50), nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+
+import_file = Table(
+    "import_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("table_name", String(50), nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+
+import_problem = Table(
+    "import_problem",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("file", Text, nullable=False),
+    Column("row", Integer),
+    Column("column", String(100)),
+    Column("value", Text),
+    Column("code", String(100), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("severity", String(20), nullable=False),
+)
+
+# Which batch currently holds each LA's collection year; re-importing a year replaces it.
+la_year = Table(
+    "la_year",
+    metadata,
+    Column("la", String(20), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+)
+
+
+def _sql_type(column: DeclaredColumn) -> TypeEngine[object]:
+    if column.kind is Kind.DATE:
+        return Date()
+    if column.kind is Kind.INTEGER:
+        return Integer()
+    if column.kind is Kind.TEXT:
+        return Text()
+    return String(100)
+
+
+def _return_table(declared: DeclaredTable) -> Table:
+    table = Table(
+        declared.db_name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+        Column("la", String(20), nullable=False),
+        Column("year", Integer, nullable=False),
+        Column("source_row", Integer, nullable=False),
+        *[
+            Column(c.name.lower(), _sql_type(c), nullable=not c.required, comment=c.description)
+            for c in declared.columns
+        ],
+        comment=declared.description,
+    )
+    Index(f"ix_{declared.db_name}_la_year", table.c.la, table.c.year)
+    Index(f"ix_{declared.db_name}_la_child", table.c.la, table.c.child)
+    return table
+
+
+RETURN_TABLES: dict[str, Table] = {t.name: _return_table(t) for t in ssda903.TABLES}
+
+# Episodes stitched across years into one history per child (rebuilt after each import).
+_episode_columns = [c for c in ssda903.EPISODES.columns]
+episode_history = Table(
+    "episode_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    *[Column(c.name.lower(), _sql_type(c), nullable=not c.required) for c in _episode_columns],
+    Column("year", Integer, nullable=False, comment="Collection year the row was taken from."),
+    Column("stitch_rules", Text, comment="The stitching rules that changed this row, if any."),
+)
+Index("ix_episode_history_la_child", episode_history.c.la, episode_history.c.child)
+
+stitch_change = Table(
+    "stitch_change",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False, index=True),
+    Column("child", String(100), nullable=False),
+    Column("decom", Date, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("column", String(100)),
+    Column("before", Text),
+    Column("after", Text),
+)
