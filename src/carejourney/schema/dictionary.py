@@ -23,12 +23,12 @@ KIND_READING: dict[Kind, str] = {
     Kind.ID: "an identifier; spaces trimmed and Excel's trailing `.0` removed (`1234.0` is `1234`)",
     Kind.TEXT: "free text; spaces trimmed",
     Kind.CODE: (
-        "one of the column's code list; read in any case and with stray spaces "
-        "(` m ` is `M`), and Excel's `1.0` read as `1`"
+        "one of the codes in the column's code list; read in any case and with stray spaces "
+        '(" m " is read as `M`), and Excel\'s `1.0` read as `1`'
     ),
     Kind.DATE: (
         "a date: `dd/mm/yyyy` (also with `-` or `.`), `yyyy-mm-dd` (any time of day is "
-        "ignored) or an Excel day number such as `45383`"
+        "ignored) or an Excel day number (`45383` is 1 April 2024)"
     ),
     Kind.INTEGER: "a whole number; Excel's trailing `.0` removed",
     Kind.POSTCODE: "a postcode; upper-cased, spaces trimmed and runs of spaces made one",
@@ -95,6 +95,15 @@ def _grid(headings: list[str], rows: list[list[str]]) -> list[str]:
     return [_row(headings), "|" + "---|" * len(headings), *(_row(r) for r in rows)]
 
 
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"`{n}`" for n in names)
 
@@ -118,7 +127,7 @@ def _intro(tables: tuple[Table, ...]) -> list[str]:
         "",
         "- A table is recognised by its column headings, not by its file name: a CSV "
         "called anything is read as Episodes if it has the Episodes columns.",
-        f"- A return must include {_names(required)}; the other tables are read when present.",
+        f"- A return must include {_and(required)}; the other tables are read when present.",
         "- Collection years run from 1 April to 31 March and are named by the year they "
         "start: 2024 is 1 April 2024 to 31 March 2025, written 2024/25.",
         "- A code is valid only in the years shown in its code list; a code used outside "
@@ -153,13 +162,11 @@ def _allowed(column: Column) -> str:
 
 def _table_section(table: Table) -> list[str]:
     facts = [f"- Key: {_names(table.key)} (identifies a row within one child's record)."]
-    facts.append(
-        "- Must be in every return: " + ("yes." if table.required_in_return else "no.")
-    )
+    facts.append("- Must be in every return: " + ("yes." if table.required_in_return else "no."))
     if table.first_year is not None:
         facts.append(f"- First collected: {year_label(table.first_year)}.")
     if table.source:
-        facts.append(f"- Source: {table.source}.")
+        facts.append(f"- Source: {_sentence(table.source)}")
     headings = [
         "Column",
         "XML tag",
@@ -204,7 +211,7 @@ def _code_list_section(code_list: CodeList, users: list[str]) -> list[str]:
     lines = [f"### {code_list_heading(code_list)}", "", code_list.description, ""]
     lines.append(f"- Used by: {_names(users)}.")
     if code_list.source:
-        lines.append(f"- Source: {code_list.source}")
+        lines.append(f"- Source: {_sentence(code_list.source)}")
     return [*lines, "", *_grid(["Code", "Description", "Valid years"], rows), ""]
 
 

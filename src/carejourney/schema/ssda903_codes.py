@@ -200,8 +200,8 @@ CIN = CodeList(
 PLACE = CodeList(
     name="PLACE",
     description=(
-        "Placement type. K3 added from 2024/25; Z1 split into Z11-Z14 from 2025/26; "
-        "H5 and P2 no longer valid from 2025/26 (see source)."
+        "Placement type. H5 and P2 removed and K3 added from 2024/25; Z1 split into "
+        "Z11-Z14 from 2025/26."
     ),
     codes=_codes(
         (
@@ -315,9 +315,10 @@ PLACE = CodeList(
         "(R5 wording '... or prison' from the latter; the former has 'Young offender "
         "institution (YOI)'). Year validity from the per-year valid-code lists in "
         f"{_VALIDATOR} lac_validator/rules/lac2024_25/rule_146.py (adds K3, still allows H5, "
-        "P2, Z1) and lac2025_26/rule_146.py (adds Z11-Z14; drops H5, P2, Z1). NOTE: the "
-        "validator keeps H5 and P2 valid in 2024/25, so last_year=2024 is used rather than "
-        "2023; the DfE 2024 to 2025 guide was not available to confirm (unverified). "
+        "P2, Z1) and lac2025_26/rule_146.py (adds Z11-Z14; drops H5, P2, Z1). H5 and P2 end "
+        "in 2023/24 as ../shared/DOMAIN-FACTS.md records (removed in 2024/25); the "
+        "validator still accepts them in 2024/25, so an LA's 2024/25 H5/P2 rows get a "
+        "warning, not an error. "
         "Z11-Z14 descriptions unverified (neutral wording). No other PLACE changes found."
     ),
 )
@@ -783,7 +784,7 @@ MISSING = CodeList(
 
 SW_REASON = CodeList(
     name="SW_REASON",
-    description="Reason for a change of social worker (SocialWorker table, from 2023/24).",
+    description="Reason for a change of social worker (SWEpisodes table, from 2023/24).",
     codes=_codes(
         ("MANAGE", "Management decision (wording unverified)"),
         ("FCONTA", "Fixed-term contract ended (wording unverified)"),

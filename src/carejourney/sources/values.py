@@ -17,8 +17,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, allowing for its 1900 leap
 _ISO = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T][0-9:.]*)?$"
 _DMY = r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?:[ T][0-9:.]*)?$"
 _SERIAL = r"^(\d{1,5})(?:\.\d+)?$"
-# Excel serials for 1 Jan 1900 .. 31 Dec 2099: anything else is not a date someone meant.
-_SERIAL_RANGE = (1, 73415)
+# Excel serials for 1 Jan 1930 .. 31 Dec 2099. Nothing in a return is older, and smaller
+# numbers are more likely something else (a bare year such as 2020 would be 12 July 1905).
+_SERIAL_RANGE = (10959, 73415)
 _TRAILING_ZERO = r"^([0-9]+)\.0+$"
 
 DATE_FORMATS = "dd/mm/yyyy, yyyy-mm-dd or an Excel day number"
@@ -76,6 +77,7 @@ def clean_table(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Typed values for every declared column, and the problems found in them."""
     present = [c for c in table.columns if c.name in raw.columns]
+    raw = raw.with_columns(pl.col(c.name).cast(pl.String) for c in present)
     text = raw.select(
         pl.col("_row"), *[normalise(c, pl.col(c.name)).alias(c.name) for c in present]
     )

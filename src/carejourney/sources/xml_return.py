@@ -73,7 +73,7 @@ def read_xml(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
         for tag, table in _WRAPPED.items():
             for element in header.iterfind(tag):
                 rows[table.name].append(
-                    {**person, **_values(element, table, person), "_row": element.sourceline}
+                    {**_values(element, table, person), "_row": element.sourceline}
                 )
         for table, trigger in _DIRECT.values():
             values = _values(header, table, person)
@@ -81,7 +81,7 @@ def read_xml(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
                 rows[table.name].append({**values, "_row": header.sourceline})
         for episode in child.iterfind("EPISODE"):
             rows["Episodes"].append(
-                {"CHILD": base["CHILD"], **_values(episode, s.EPISODES), "_row": episode.sourceline}
+                {**_values(episode, s.EPISODES, person), "_row": episode.sourceline}
             )
     tables = []
     for table in s.TABLES:
