@@ -310,7 +310,7 @@ def _print_problems(problems: list[Problem], title: str = "Problems") -> None:
         if rows:
             more = f" (+{len(rows) - 8:,} more)" if len(rows) > 8 else ""
             where.append(("row " if len(rows) == 1 else "rows ") + ", ".join(rows[:8]) + more)
-        console.print(f"{label} {escape(', '.join(where))}", highlight=False)
+        console.print(f"{label} {escape(', '.join(where))}", highlight=False, soft_wrap=True)
         console.print(f"        {escape(message)}", highlight=False, soft_wrap=True)
 
 

@@ -1,0 +1,91 @@
+"""The command line, as an analyst uses it."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from carejourney.cli import app
+from tests.returns import EPISODES, minimal_return
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_import_then_status_then_problems(tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    folder = minimal_return(tmp_path / "returns")
+    code, out = run("import", str(folder), "--la", "931", "--db", db)
+    assert code == 0, out
+    assert "Stored batch 1 for LA 931" in out
+    code, out = run("import", str(folder), "--la", "931", "--db", db)
+    assert (code, "Nothing changed" in out) == (0, True)
+    code, out = run("status", "--db", db, "--json")
+    status = json.loads(out)
+    assert status["local_authorities"][0]["rows"] == {"Header": 2, "Episodes": 3}
+    code, out = run("problems", "--db", db, "--csv", str(tmp_path / "p.csv"))
+    assert code == 0 and (tmp_path / "p.csv").read_text(encoding="utf-8-sig").startswith("batch_id,file")
+
+
+def test_import_json_has_the_documented_shape(tmp_path: Path) -> None:
+    broken = minimal_return(tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022"))
+    code, out = run("import", str(broken), "--la", "931", "--db", str(tmp_path / "cj.db"), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["batch"] is None and data["tables"] == {"Header": 2, "Episodes": 3}
+    [problem] = data["problems"]
+    assert set(problem) == {"file", "row", "column", "value", "code", "message", "severity"}
+    assert (problem["row"], problem["column"], problem["severity"]) == (4, "DECOM", "error")
+
+
+def test_a_refused_import_says_nothing_was_stored(tmp_path: Path) -> None:
+    broken = minimal_return(tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022"))
+    code, out = run("import", str(broken), "--la", "931", "--db", str(tmp_path / "cj.db"))
+    assert code == 1
+    assert "Nothing was stored" in out
+    assert "episodes.csv, column DECOM, row 4" in out
+
+
+def test_check_stores_nothing(tmp_path: Path) -> None:
+    code, out = run("check", str(minimal_return(tmp_path / "returns")))
+    assert code == 0 and "can be imported" in out
+
+
+def test_a_bad_year_is_explained(tmp_path: Path) -> None:
+    code, out = run("check", str(tmp_path), "--year", "last year")
+    assert code == 2 and "collection year" in out
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("import", "check", "status", "problems", "synth"):
+        code, out = run(command, "--help")
+        assert code == 0 and "Example" in out, command
+
+
+def test_no_child_id_dob_or_postcode_is_ever_printed(tmp_path: Path) -> None:
+    """Children's IDs, dates of birth and postcodes stay out of everything we print."""
+    secret_id, secret_dob, secret_post = "7654321", "29/02/2011", "ZZ7 7QQ"
+    header = f"""
+    CHILD       | SEX | DOB          | ETHNIC | UPN           | MOTHER | MC_DOB
+    {secret_id} | 9   | {secret_dob} | WBRI   | A123456789012 |        |
+    {secret_id} | 1   | 31/02/2011   | WBRI   | A123456789012 |        |
+    """
+    episodes = f"""
+    CHILD       | DECOM      | RNE | LS | CIN | PLACE | PLACE_PROVIDER | DEC        | REC | REASON_PLACE_CHANGE | HOME_POST     | PL_POST | URN
+    {secret_id} | 01/05/2022 | S   | C1 | N1  | U6    | PR1            | 01/04/2022 | X1  |                     | {secret_post} |         |
+    8888888     | 01/05/2022 | S   | C1 | N1  | U6    | PR1            |            |     |                     |               |         |
+    """
+    folder = minimal_return(tmp_path / "returns", header=header, episodes=episodes)
+    outputs = [
+        run("check", str(folder))[1],
+        run("check", str(folder), "--json")[1],
+        run("import", str(folder), "--la", "1", "--db", str(tmp_path / "cj.db"))[1],
+    ]
+    for out in outputs:
+        assert "Problems" in out or "problems" in out
+        for secret in (secret_id, secret_dob, secret_post, "8888888", "31/02/2011"):
+            assert secret not in out

@@ -1,0 +1,108 @@
+"""Importing returns into the store: all or nothing, idempotent, years replaced whole.
+
+Every test here runs against SQLite and, when a server answers, PostgreSQL."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, select
+
+from carejourney import imports
+from carejourney.store import queries
+from carejourney.store.tables import RETURN_TABLES, import_problem
+from tests.returns import EPISODES, HEADER, minimal_return, write_table
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to prove the database is exactly as it was."""
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {
+            name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+            for name, table in meta.tables.items()
+        }
+
+
+def test_import_stores_every_row_with_provenance(engine: Engine, tmp_path: Path) -> None:
+    outcome = imports.import_returns(engine, [minimal_return(tmp_path)], la="931")
+    assert outcome.stored and outcome.saved and outcome.saved.batch_id == 1
+    with engine.connect() as conn:
+        [summary] = queries.summarise(conn)
+        [batch] = queries.batches(conn)
+    assert (summary.la, summary.years, summary.children) == ("931", [2022], 2)
+    assert summary.rows == {"Header": 2, "Episodes": 3}
+    assert (batch.rows, batch.current, batch.years) == (5, True, [2022])
+
+
+def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    folder = minimal_return(tmp_path)
+    imports.import_returns(engine, [folder], la="931")
+    before = snapshot(engine)
+    again = imports.import_returns(engine, [folder], la="931")
+    assert again.saved is not None and again.saved.batch_id is None
+    assert again.saved.unchanged_years == [2022]
+    assert snapshot(engine) == before
+
+
+def test_a_broken_set_leaves_the_database_exactly_as_it_was(engine: Engine, tmp_path: Path) -> None:
+    imports.import_returns(engine, [minimal_return(tmp_path / "good")], la="931")
+    before = snapshot(engine)
+    broken = minimal_return(tmp_path / "broken", episodes=EPISODES.replace("10/10/2022", "10/13/2022"))
+    outcome = imports.import_returns(engine, [broken], la="931")
+    assert not outcome.stored
+    assert [(p.row, p.column, p.code) for p in outcome.problems] == [(4, "DECOM", "date-not-a-date")]
+    assert snapshot(engine) == before
+
+
+def test_reimporting_a_year_replaces_it_whole(engine: Engine, tmp_path: Path) -> None:
+    imports.import_returns(engine, [minimal_return(tmp_path / "first")], la="931")
+    one_child = "\n".join(EPISODES.strip().splitlines()[:3])
+    second = imports.import_returns(engine, [minimal_return(tmp_path / "second", episodes=one_child)], la="931")
+    assert second.saved and second.saved.replaced_years == [2022]
+    with engine.connect() as conn:
+        [summary] = queries.summarise(conn)
+        batches = queries.batches(conn)
+    assert summary.rows["Episodes"] == 2
+    assert [b.current for b in batches] == [False, True]
+
+
+def test_several_las_share_one_database(engine: Engine, tmp_path: Path) -> None:
+    folder = minimal_return(tmp_path)
+    imports.import_returns(engine, [folder], la="931")
+    imports.import_returns(engine, [folder], la="S12000033")
+    with engine.connect() as conn:
+        assert [s.la for s in queries.summarise(conn)] == ["931", "S12000033"]
+        episodes = RETURN_TABLES["Episodes"]
+        assert conn.execute(select(episodes.c.la).distinct().order_by(episodes.c.la)).scalars().all() == ["931", "S12000033"]
+
+
+def test_the_la_must_be_named_when_it_is_not_obvious(engine: Engine, tmp_path: Path) -> None:
+    folder = minimal_return(tmp_path / "returns")
+    refused = imports.import_returns(engine, [folder])
+    assert [p.code for p in refused.problems] == ["la-missing"]
+    imports.import_returns(engine, [folder], la="931")
+    # With one LA in the database, it is the default.
+    assert imports.import_returns(engine, [folder]).la == "931"
+
+
+def test_warnings_are_stored_with_the_batch(engine: Engine, tmp_path: Path) -> None:
+    folder = minimal_return(tmp_path, header=HEADER.replace("WBRI", "XXXX"))
+    imports.import_returns(engine, [folder], la="931")
+    with engine.connect() as conn:
+        rows = conn.execute(select(import_problem.c.code, import_problem.c.row, import_problem.c.severity)).all()
+    assert [tuple(r) for r in rows] == [("code-unknown", 2, "warning")]
+
+
+def test_several_years_are_stitched_into_one_history(engine: Engine, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "returns"
+    minimal_return(tmp_path / "903_2022-23")
+    later = """
+    CHILD | DECOM      | RNE | LS | CIN | PLACE | PLACE_PROVIDER | DEC        | REC | REASON_PLACE_CHANGE | HOME_POST | PL_POST  | URN
+    1     | 01/09/2022 | L   | C2 | N1  | U6    | PR1            | 01/06/2023 | E4A |                     | ZZ1 1AA   | ZZ9 9ZZ  | SC000001
+    """
+    write_table(tmp_path / "903_2023-24" / "header.csv", HEADER)
+    write_table(tmp_path / "903_2023-24" / "episodes.csv", later)
+    outcome = imports.import_returns(engine, [tmp_path], la="931")
+    assert outcome.rebuilt is not None
+    assert outcome.rebuilt.episodes == 3
+    assert outcome.rebuilt.changes == {"replaced-by-later-year": 1}
