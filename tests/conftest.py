@@ -29,7 +29,9 @@ def _postgres_available() -> bool:
 
 POSTGRES = _postgres_available()
 if os.environ.get("CAREJOURNEY_REQUIRE_POSTGRES") == "1" and not POSTGRES:
-    raise RuntimeError(f"CAREJOURNEY_REQUIRE_POSTGRES=1 but no PostgreSQL answers at {POSTGRES_URL}")
+    raise RuntimeError(
+        f"CAREJOURNEY_REQUIRE_POSTGRES=1 but no PostgreSQL answers at {POSTGRES_URL}"
+    )
 
 
 def _reset_postgres() -> None:

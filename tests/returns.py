@@ -1,9 +1,9 @@
 """Build small SSDA903 returns from readable text tables, for tests.
 
-    write_table(folder / "episodes.csv", '''
-        CHILD | DECOM      | RNE | ...
-        1     | 01/05/2023 | S   | ...
-    ''')
+write_table(folder / "episodes.csv", '''
+    CHILD | DECOM      | RNE | ...
+    1     | 01/05/2023 | S   | ...
+''')
 """
 
 from __future__ import annotations

@@ -28,11 +28,15 @@ def test_import_then_status_then_problems(tmp_path: Path) -> None:
     status = json.loads(out)
     assert status["local_authorities"][0]["rows"] == {"Header": 2, "Episodes": 3}
     code, out = run("problems", "--db", db, "--csv", str(tmp_path / "p.csv"))
-    assert code == 0 and (tmp_path / "p.csv").read_text(encoding="utf-8-sig").startswith("batch_id,file")
+    assert code == 0 and (tmp_path / "p.csv").read_text(encoding="utf-8-sig").startswith(
+        "batch_id,file"
+    )
 
 
 def test_import_json_has_the_documented_shape(tmp_path: Path) -> None:
-    broken = minimal_return(tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022"))
+    broken = minimal_return(
+        tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022")
+    )
     code, out = run("import", str(broken), "--la", "931", "--db", str(tmp_path / "cj.db"), "--json")
     assert code == 1
     data = json.loads(out)
@@ -43,7 +47,9 @@ def test_import_json_has_the_documented_shape(tmp_path: Path) -> None:
 
 
 def test_a_refused_import_says_nothing_was_stored(tmp_path: Path) -> None:
-    broken = minimal_return(tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022"))
+    broken = minimal_return(
+        tmp_path / "returns", episodes=EPISODES.replace("10/10/2022", "31/02/2022")
+    )
     code, out = run("import", str(broken), "--la", "931", "--db", str(tmp_path / "cj.db"))
     assert code == 1
     assert "Nothing was stored" in out

@@ -10,7 +10,9 @@ from carejourney import imports
 from carejourney.sources.returns import read_returns
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
-pytestmark = pytest.mark.skipif(not EXTERNAL.is_dir(), reason="../shared/external is not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not EXTERNAL.is_dir(), reason="../shared/external is not beside the repository"
+)
 
 
 def every_file() -> list[Path]:
@@ -31,7 +33,9 @@ def test_five_linked_years_import_and_stitch(engine: Engine) -> None:
     assert outcome.rebuilt is not None and outcome.rebuilt.changes["replaced-by-later-year"] > 0
 
 
-def test_the_validator_fake_return_needs_one_version_of_each_table(engine: Engine, tmp_path: Path) -> None:
+def test_the_validator_fake_return_needs_one_version_of_each_table(
+    engine: Engine, tmp_path: Path
+) -> None:
     folder = EXTERNAL / "ssda903-validator-fake"
     refused = imports.import_returns(engine, [folder], la="999")
     assert not refused.stored
@@ -50,6 +54,8 @@ def test_the_validator_fake_return_needs_one_version_of_each_table(engine: Engin
 
 
 def test_the_dfe_xml_alone_imports(engine: Engine) -> None:
-    outcome = imports.import_returns(engine, [EXTERNAL / "ssda903-validator-fake" / "fake_903.xml"], la="999")
+    outcome = imports.import_returns(
+        engine, [EXTERNAL / "ssda903-validator-fake" / "fake_903.xml"], la="999"
+    )
     assert outcome.stored
     assert outcome.read.rows["Episodes"] == 459

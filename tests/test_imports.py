@@ -47,17 +47,23 @@ def test_importing_the_same_files_twice_changes_nothing(engine: Engine, tmp_path
 def test_a_broken_set_leaves_the_database_exactly_as_it_was(engine: Engine, tmp_path: Path) -> None:
     imports.import_returns(engine, [minimal_return(tmp_path / "good")], la="931")
     before = snapshot(engine)
-    broken = minimal_return(tmp_path / "broken", episodes=EPISODES.replace("10/10/2022", "10/13/2022"))
+    broken = minimal_return(
+        tmp_path / "broken", episodes=EPISODES.replace("10/10/2022", "10/13/2022")
+    )
     outcome = imports.import_returns(engine, [broken], la="931")
     assert not outcome.stored
-    assert [(p.row, p.column, p.code) for p in outcome.problems] == [(4, "DECOM", "date-not-a-date")]
+    assert [(p.row, p.column, p.code) for p in outcome.problems] == [
+        (4, "DECOM", "date-not-a-date")
+    ]
     assert snapshot(engine) == before
 
 
 def test_reimporting_a_year_replaces_it_whole(engine: Engine, tmp_path: Path) -> None:
     imports.import_returns(engine, [minimal_return(tmp_path / "first")], la="931")
     one_child = "\n".join(EPISODES.strip().splitlines()[:3])
-    second = imports.import_returns(engine, [minimal_return(tmp_path / "second", episodes=one_child)], la="931")
+    second = imports.import_returns(
+        engine, [minimal_return(tmp_path / "second", episodes=one_child)], la="931"
+    )
     assert second.saved and second.saved.replaced_years == [2022]
     with engine.connect() as conn:
         [summary] = queries.summarise(conn)
@@ -73,7 +79,9 @@ def test_several_las_share_one_database(engine: Engine, tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert [s.la for s in queries.summarise(conn)] == ["931", "S12000033"]
         episodes = RETURN_TABLES["Episodes"]
-        assert conn.execute(select(episodes.c.la).distinct().order_by(episodes.c.la)).scalars().all() == ["931", "S12000033"]
+        assert conn.execute(
+            select(episodes.c.la).distinct().order_by(episodes.c.la)
+        ).scalars().all() == ["931", "S12000033"]
 
 
 def test_the_la_must_be_named_when_it_is_not_obvious(engine: Engine, tmp_path: Path) -> None:
@@ -89,7 +97,9 @@ def test_warnings_are_stored_with_the_batch(engine: Engine, tmp_path: Path) -> N
     folder = minimal_return(tmp_path, header=HEADER.replace("WBRI", "XXXX"))
     imports.import_returns(engine, [folder], la="931")
     with engine.connect() as conn:
-        rows = conn.execute(select(import_problem.c.code, import_problem.c.row, import_problem.c.severity)).all()
+        rows = conn.execute(
+            select(import_problem.c.code, import_problem.c.row, import_problem.c.severity)
+        ).all()
     assert [tuple(r) for r in rows] == [("code-unknown", 2, "warning")]
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -67,7 +66,7 @@ def _year(value: str | None) -> int | None:
 
 
 @contextmanager
-def _progress(enabled: bool, paths: list[Path]) -> Iterator[imports.Progress | None]:
+def _progress(enabled: bool, paths: list[Path]) -> Iterator[Callable[[str], None] | None]:
     if not enabled:
         yield None
         return
@@ -178,7 +177,9 @@ def status_command(
         return
     console.print(f"Database: {database.describe(str(engine.url))}")
     if not las:
-        console.print("It holds no returns yet. Load some with `carejourney import PATH --la CODE`.")
+        console.print(
+            "It holds no returns yet. Load some with `carejourney import PATH --la CODE`."
+        )
         return
     for s in las:
         table = Table(title=f"LA {s.la}: {s.children:,} children, {_years(s.years)}")
@@ -194,8 +195,14 @@ def status_command(
         table.add_column(heading)
     for b in batches:
         table.add_row(
-            str(b.id), b.la, _years(b.years), b.imported_at,
-            b.imported_by, b.tool_version, f"{b.rows:,}", f"{b.warnings:,}",
+            str(b.id),
+            b.la,
+            _years(b.years),
+            b.imported_at,
+            b.imported_by,
+            b.tool_version,
+            f"{b.rows:,}",
+            f"{b.warnings:,}",
             "current" if b.current else "replaced",
         )
     console.print(table)
@@ -224,17 +231,10 @@ def problems_command(
             fields = ["batch_id", "file", "row", "column", "value", "code", "message", "severity"]
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({"batch_id": batch_id, **p.as_dict()} for batch_id, p in rows)
         console.print(f"Wrote {len(rows):,} problems to {csv_file}.")
         return
-    _print_problems(
-        [
-            Problem(str(r["file"]), r["row"], r["column"], r["value"], str(r["code"]),  # type: ignore[arg-type]
-                    str(r["message"]), Severity(str(r["severity"])))
-            for r in rows
-        ],
-        title="Stored warnings",
-    )
+    _print_problems([p for _, p in rows], title="Stored warnings")
     if not rows:
         console.print("No stored warnings.")
 
@@ -260,7 +260,9 @@ def synth_command(
 
     final = _year(last_year)
     assert final is not None
-    written = write_returns(outdir, children=children, years=years, seed=seed, la=la, last_year=final)
+    written = write_returns(
+        outdir, children=children, years=years, seed=seed, la=la, last_year=final
+    )
     console.print(f"Wrote {len(written)} files for LA {la} to {outdir}.")
 
 
@@ -332,9 +334,7 @@ def _print_import(outcome: imports.ImportOutcome, db: str) -> None:
     if saved.replaced_years:
         parts.append("(replacing " + ", ".join(year_label(y) for y in saved.replaced_years) + ")")
     if saved.unchanged_years:
-        parts.append(
-            "; unchanged " + ", ".join(year_label(y) for y in saved.unchanged_years)
-        )
+        parts.append("; unchanged " + ", ".join(year_label(y) for y in saved.unchanged_years))
     console.print(" ".join(parts) + ".")
     if outcome.rebuilt:
         changes = ", ".join(f"{n:,} {rule}" for rule, n in sorted(outcome.rebuilt.changes.items()))
@@ -370,4 +370,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -35,7 +35,9 @@ class ImportOutcome:
         return self.read.problems
 
 
-def check(paths: Iterable[Path], year: int | None = None, progress: Progress | None = None) -> ReadResult:
+def check(
+    paths: Iterable[Path], year: int | None = None, progress: Progress | None = None
+) -> ReadResult:
     """Read and check files, storing nothing."""
     return read_returns(paths, year, progress)
 

@@ -31,10 +31,18 @@ def episodes(table: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={**schema, "year": pl.Int64, "source_row": pl.Int64})
 
 
-def history_of(table: str, latest: int) -> list[tuple[str, str, str | None, str | None, str | None]]:
+def history_of(
+    table: str, latest: int
+) -> list[tuple[str, str, str | None, str | None, str | None]]:
     history, _ = stitch(episodes(table), latest)
     return [
-        (r["CHILD"], f"{r['DECOM']:%d/%m/%Y}", r["DEC"] and f"{r['DEC']:%d/%m/%Y}", r["REC"], r["stitch_rules"])
+        (
+            r["CHILD"],
+            f"{r['DECOM']:%d/%m/%Y}",
+            r["DEC"] and f"{r['DEC']:%d/%m/%Y}",
+            r["REC"],
+            r["stitch_rules"],
+        )
         for r in history.iter_rows(named=True)
     ]
 
@@ -80,7 +88,13 @@ def test_an_open_episode_before_a_new_period_of_care_has_no_known_reason() -> No
     2022 | A     | 01/05/2022 | S   |            |
     2023 | A     | 01/07/2023 | S   |            |
     """
-    assert history_of(table, 2023)[0] == ("A", "01/05/2022", "01/07/2023", None, "closed-at-next-decom")
+    assert history_of(table, 2023)[0] == (
+        "A",
+        "01/05/2022",
+        "01/07/2023",
+        None,
+        "closed-at-next-decom",
+    )
 
 
 def test_overlapping_episodes_are_truncated_at_the_next_start() -> None:
@@ -117,7 +131,9 @@ def returns_of_one_child(draw: st.DrawFn) -> str:
         length = draw(st.one_of(st.none(), st.integers(0, 400)))
         end = "" if length is None else f"{start + dt.timedelta(days=length):%d/%m/%Y}"
         rne = draw(st.sampled_from(["S", "P", "L"]))
-        lines.append(f"{year} | {draw(st.sampled_from('AB'))} | {start:%d/%m/%Y} | {rne} | {end} | {'X1' if end else ''}")
+        lines.append(
+            f"{year} | {draw(st.sampled_from('AB'))} | {start:%d/%m/%Y} | {rne} | {end} | {'X1' if end else ''}"
+        )
     return "\n".join(lines)
 
 
@@ -127,7 +143,9 @@ def test_a_stitched_history_never_overlaps_and_has_one_row_per_episode(table: st
     raw = episodes(table)
     history, _ = stitch(raw, 2023)
     assert history.height == raw.select("CHILD", "DECOM").n_unique()
-    ordered = history.sort("CHILD", "DECOM").with_columns(nxt=pl.col("DECOM").shift(-1).over("CHILD"))
+    ordered = history.sort("CHILD", "DECOM").with_columns(
+        nxt=pl.col("DECOM").shift(-1).over("CHILD")
+    )
     # every episode but a child's last is closed, and closed no later than the next starts
     not_last = ordered.filter(pl.col("nxt").is_not_null())
     assert not_last["DEC"].null_count() == 0

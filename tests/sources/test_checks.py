@@ -14,7 +14,9 @@ CHILD | DECOM      | RNE | LS | CIN | PLACE | PLACE_PROVIDER | DEC        | REC 
 
 
 def warnings(folder: Path) -> list[tuple[str, str, int | None, str | None]]:
-    return [(p.file.split("/")[-1], p.code, p.row, p.column) for p in read_returns([folder]).problems]
+    return [
+        (p.file.split("/")[-1], p.code, p.row, p.column) for p in read_returns([folder]).problems
+    ]
 
 
 def test_episode_ending_before_it_starts(tmp_path: Path) -> None:

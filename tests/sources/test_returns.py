@@ -56,7 +56,12 @@ def test_missing_column_is_an_error(tmp_path: Path) -> None:
     )
     result = read_returns([tmp_path])
     assert ("column-missing", "error") in codes(result)
-    assert {p.column for p in result.problems} == {"REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"}
+    assert {p.column for p in result.problems} == {
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    }
 
 
 def test_missing_required_table_is_an_error(tmp_path: Path) -> None:
@@ -70,7 +75,9 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(tmp_pat
     write_table(tmp_path / "header.csv", HEADER)
     lines = csv_text(EPISODES).splitlines()
     bad = lines[3].replace("10/10/2022", "99/99/2022")
-    (tmp_path / "episodes.csv").write_text("\n".join([lines[0], "", lines[1], ",,,,", lines[2], "", bad]) + "\n")
+    (tmp_path / "episodes.csv").write_text(
+        "\n".join([lines[0], "", lines[1], ",,,,", lines[2], "", bad]) + "\n"
+    )
     result = read_returns([tmp_path])
     assert [(p.row, p.column, p.code) for p in result.problems] == [(7, "DECOM", "date-not-a-date")]
     assert result.rows["Episodes"] == 3

@@ -10,7 +10,9 @@ from carejourney.sources.values import clean_table, parse_date
 
 
 def parsed(text: str | None) -> dt.date | None:
-    return pl.DataFrame({"d": [text]}, schema={"d": pl.String}).select(parse_date(pl.col("d"))).item()
+    return (
+        pl.DataFrame({"d": [text]}, schema={"d": pl.String}).select(parse_date(pl.col("d"))).item()
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,12 @@ def test_dates_in_every_form_exports_contain(text: str | None, date: dt.date | N
 @given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_any_date_round_trips_through_every_format(date: dt.date) -> None:
     serial = (date - dt.date(1899, 12, 30)).days
-    forms = [f"{date:%d/%m/%Y}", date.isoformat(), f"{date.day}/{date.month}/{date.year}", str(serial)]
+    forms = [
+        f"{date:%d/%m/%Y}",
+        date.isoformat(),
+        f"{date.day}/{date.month}/{date.year}",
+        str(serial),
+    ]
     assert [parsed(f) for f in forms] == [date] * 4
 
 
@@ -73,7 +80,12 @@ def test_a_date_that_is_not_a_date_is_an_error_naming_row_and_column() -> None:
     raw = pl.DataFrame({"_row": [2, 3], "CHILD": ["1", "2"], "DECOM": ["01/04/2023", "32/01/2023"]})
     _, problems = clean_table(raw, s.EPISODES, 2023, "episodes.csv")
     [problem] = [p for p in problems if p.code == "date-not-a-date"]
-    assert (problem.file, problem.row, problem.column, problem.value) == ("episodes.csv", 3, "DECOM", "32/01/2023")
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "episodes.csv",
+        3,
+        "DECOM",
+        "32/01/2023",
+    )
     assert problem.severity == "error"
     assert "dd/mm/yyyy" in problem.message
 
@@ -87,6 +99,8 @@ def test_personal_values_are_never_carried_into_problems() -> None:
 
 
 def test_blank_child_id_is_an_error() -> None:
-    raw = pl.DataFrame({"_row": [2, 3], "CHILD": ["1", "  "], "DECOM": ["01/04/2023", "01/05/2023"]})
+    raw = pl.DataFrame(
+        {"_row": [2, 3], "CHILD": ["1", "  "], "DECOM": ["01/04/2023", "01/05/2023"]}
+    )
     _, problems = clean_table(raw, s.EPISODES, 2023, "episodes.csv")
     assert [(p.row, p.code, p.severity) for p in problems] == [(3, "value-required", "error")]

@@ -40,7 +40,9 @@ def stitch(episodes: pl.DataFrame, latest_year: int) -> tuple[pl.DataFrame, pl.D
 
     Returns (history, changes): history has one row per episode with the columns of
     `episodes` plus `stitch_rules`; changes has one row per change made."""
-    ranked = episodes.sort(["CHILD", "DECOM", "year", "source_row"], descending=[False, False, True, True])
+    ranked = episodes.sort(
+        ["CHILD", "DECOM", "year", "source_row"], descending=[False, False, True, True]
+    )
     first = pl.int_range(pl.len()).over("CHILD", "DECOM") == 0
     kept = ranked.filter(first)
     dropped = ranked.filter(~first).join(

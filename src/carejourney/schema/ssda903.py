@@ -46,7 +46,10 @@ HEADER = Table(
             personal=True,
         ),
         Column(
-            "MOTHER", Kind.CODE, "Whether the child is a mother (girls aged 12+).", codes=codes.MOTHER
+            "MOTHER",
+            Kind.CODE,
+            "Whether the child is a mother (girls aged 12+).",
+            codes=codes.MOTHER,
         ),
         Column("MC_DOB", Kind.DATE, "Date of birth of the child's first child.", personal=True),
     ),
@@ -59,9 +62,7 @@ EPISODES = Table(
     "One row per episode of care: a period with one legal status and one placement.",
     (
         child(),
-        Column(
-            "DECOM", Kind.DATE, "Date the episode started.", required=True
-        ),
+        Column("DECOM", Kind.DATE, "Date the episode started.", required=True),
         Column("RNE", Kind.CODE, "Reason for the new episode.", codes=codes.RNE),
         Column("LS", Kind.CODE, "Legal status.", codes=codes.LS),
         Column("CIN", Kind.CODE, "Category of need.", codes=codes.CIN),
@@ -70,7 +71,9 @@ EPISODES = Table(
             "PLACE_PROVIDER", Kind.CODE, "Who provides the placement.", codes=codes.PLACE_PROVIDER
         ),
         Column("DEC", Kind.DATE, "Date the episode ceased; blank while it is open."),
-        Column("REC", Kind.CODE, "Reason the episode ceased (X1: care continues).", codes=codes.REC),
+        Column(
+            "REC", Kind.CODE, "Reason the episode ceased (X1: care continues).", codes=codes.REC
+        ),
         Column(
             "REASON_PLACE_CHANGE",
             Kind.CODE,
@@ -129,9 +132,7 @@ OC2 = Table(
             minimum=0,
             maximum=40,
         ),
-        Column(
-            "SDQ_REASON", Kind.CODE, "Why there is no SDQ score.", codes=codes.SDQ_REASON
-        ),
+        Column("SDQ_REASON", Kind.CODE, "Why there is no SDQ score.", codes=codes.SDQ_REASON),
         flag("CONVICTED", "Convicted or subject to a youth caution in the year."),
         flag("HEALTH_CHECK", "Health check up to date."),
         flag("IMMUNISATIONS", "Immunisations up to date."),
@@ -177,9 +178,7 @@ AD1 = Table(
         ),
         Column("NB_ADOPTR", Kind.CODE, "Number of adopters.", codes=codes.NB_ADOPTR),
         Column("SEX_ADOPTR", Kind.CODE, "Sex of the adopter(s).", codes=codes.SEX_ADOPTR),
-        Column(
-            "LS_ADOPTR", Kind.CODE, "Legal status of the adopter(s).", codes=codes.LS_ADOPTR
-        ),
+        Column("LS_ADOPTR", Kind.CODE, "Legal status of the adopter(s).", codes=codes.LS_ADOPTR),
     ),
     source=GUIDE,
 )
@@ -217,12 +216,8 @@ PREV_PERM = Table(
     (
         child(),
         dob(),
-        Column(
-            "PREV_PERM", Kind.CODE, "Previous permanence arrangement.", codes=codes.PREV_PERM
-        ),
-        Column(
-            "LA_PERM", Kind.TEXT, "Code of the LA that made the previous permanence order."
-        ),
+        Column("PREV_PERM", Kind.CODE, "Previous permanence arrangement.", codes=codes.PREV_PERM),
+        Column("LA_PERM", Kind.TEXT, "Code of the LA that made the previous permanence order."),
         Column(
             "DATE_PERM",
             Kind.TEXT,

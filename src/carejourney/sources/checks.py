@@ -21,7 +21,9 @@ PLACED_FOR_ADOPTION = ["A3", "A4", "A5", "A6"]
 _Warn = Callable[[str, pl.DataFrame, str, str, str], None]
 
 
-def check_return(year: int, tables: dict[str, pl.DataFrame], files: dict[str, str]) -> list[Problem]:
+def check_return(
+    year: int, tables: dict[str, pl.DataFrame], files: dict[str, str]
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def warn(table: str, rows: pl.DataFrame, column: str, code: str, message: str) -> None:
@@ -67,7 +69,10 @@ def check_return(year: int, tables: dict[str, pl.DataFrame], files: dict[str, st
                 "child-not-in-header",
                 "This child has episodes but no row in the Header table.",
             )
-    for table, start, end in (("Missing", "MIS_START", "MIS_END"), ("SWEpisodes", "SW_DECOM", "SW_DEC")):
+    for table, start, end in (
+        ("Missing", "MIS_START", "MIS_END"),
+        ("SWEpisodes", "SW_DECOM", "SW_DEC"),
+    ):
         frame = tables.get(table)
         if frame is not None:
             warn(
@@ -203,4 +208,3 @@ def _check_placed_adoption(placed: pl.DataFrame, milestones: pl.DataFrame, warn:
         "order-end-before-start",
         "The decision was reversed (DATE_PLACED_CEASED) before it was made (DATE_PLACED).",
     )
-

@@ -58,7 +58,9 @@ def _add_file(
             files.append(SourceFile(str(path), path.read_bytes(), group))
         except OSError as exc:
             problems.append(
-                error(str(path), "file-unreadable", f"The file could not be opened: {exc.strerror}.")
+                error(
+                    str(path), "file-unreadable", f"The file could not be opened: {exc.strerror}."
+                )
             )
     elif not path.name.startswith("."):
         problems.append(

@@ -58,8 +58,8 @@ def read_returns(
     for file in files:
         if progress:
             progress(file.name)
-        found, file_problems = read_xml(file) if is_xml(file) else read_csv(file)
-        raws += found
+        tables, file_problems = read_xml(file) if is_xml(file) else read_csv(file)
+        raws += tables
         problems += file_problems
     if not raws and not problems:
         problems.append(error("(no files)", "no-files", "No files were given."))
@@ -84,7 +84,9 @@ def read_returns(
             ret.files[raw.table.name] = raw.file
             problems += found
         problems += _missing_tables(ret)
-        problems += checks.check_return(ret.year, ret.tables, {t: f.name for t, f in ret.files.items()})
+        problems += checks.check_return(
+            ret.year, ret.tables, {t: f.name for t, f in ret.files.items()}
+        )
         returns.append(ret)
     return ReadResult(returns, files, sorted(problems, key=_problem_order))
 
@@ -129,7 +131,9 @@ def _assign_years(
     for key, members in groups.items():
         # The most trustworthy table decides: Episodes, then Reviews, Missing, SWEpisodes.
         for table_name in IN_YEAR_DATES:
-            years = [data_year(r.table.name, r.frame) for r in members if r.table.name == table_name]
+            years = [
+                data_year(r.table.name, r.frame) for r in members if r.table.name == table_name
+            ]
             found = [y for y in years if y is not None]
             if found:
                 from_data[key] = max(found)

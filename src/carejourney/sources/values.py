@@ -151,7 +151,9 @@ def _column_problems(
     return found
 
 
-def _code_problems(both: pl.DataFrame, column: Column, year: int | None, file: str) -> list[Problem]:
+def _code_problems(
+    both: pl.DataFrame, column: Column, year: int | None, file: str
+) -> list[Problem]:
     assert column.codes is not None
     allowed = sorted(column.codes.values(year))
     bad = both.filter(pl.col("_value").is_not_null() & ~pl.col("_value").is_in(allowed))

@@ -62,7 +62,7 @@ def read_xml(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
                 "starts with <EXPSSDA903>.",
             )
         ]
-    rows: dict[str, list[dict[str, str | int | None]]] = defaultdict(list)
+    rows: dict[str, list[dict[str, object]]] = defaultdict(list)
     for child in root.iterfind("CHILD"):
         header = child.find("HEADER")
         if header is None:

@@ -48,8 +48,8 @@ def name_hint(name: str) -> NameHint | None:
         first, second = int(match.group(1)), match.group(2)
         if int(second) % 100 == (first + 1) % 100:
             return NameHint(first, explicit=True)
-    match = _ONE_YEAR.search(name)
-    return NameHint(int(match.group(1)), explicit=False) if match else None
+    single = _ONE_YEAR.search(name)
+    return NameHint(int(single.group(1)), explicit=False) if single else None
 
 
 def year_of(date: dt.date) -> int:

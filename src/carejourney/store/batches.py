@@ -48,15 +48,17 @@ def save(
     files is replaced whole. Returns with errors must never reach here."""
     assert not any(p.severity is Severity.ERROR for p in problems)
     current = {
-        row.year: row
-        for row in conn.execute(select(la_year).where(la_year.c.la == la)).all()
+        row.year: row for row in conn.execute(select(la_year).where(la_year.c.la == la)).all()
     }
-    changed = [r for r in returns if current.get(r.year, None) is None
-               or current[r.year].fingerprint != fingerprint(r)]
+    changed = [
+        r
+        for r in returns
+        if current.get(r.year) is None or current[r.year].fingerprint != fingerprint(r)
+    ]
     saved = Saved(None, unchanged_years=[r.year for r in returns if r not in changed])
     if not changed:
         return saved
-    batch_id = conn.execute(
+    batch_id: int = conn.execute(
         insert(import_batch).values(
             la=la,
             years=",".join(str(r.year) for r in changed),
@@ -65,7 +67,7 @@ def save(
             tool_version=tool_version,
             rows=0,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     saved.batch_id = batch_id
     total = 0
     for ret in changed:
@@ -90,8 +92,9 @@ def save(
                 )
             )
         conn.execute(
-            insert(la_year).values(la=la, year=ret.year, batch_id=batch_id,
-                                   fingerprint=fingerprint(ret))
+            insert(la_year).values(
+                la=la, year=ret.year, batch_id=batch_id, fingerprint=fingerprint(ret)
+            )
         )
     kept_files = {f.name for r in changed for f in r.files.values()}
     warnings = [p for p in problems if p.file in kept_files or p.file.startswith("(")]
@@ -105,10 +108,10 @@ def save(
 
 
 def _for_store(frame: pl.DataFrame, batch_id: int, la: str, year: int) -> pl.DataFrame:
-    return frame.rename({c: c.lower() for c in frame.columns if c != "_row"}).rename(
-        {"_row": "source_row"}
-    ).with_columns(
-        batch_id=pl.lit(batch_id), la=pl.lit(la), year=pl.lit(year)
+    return (
+        frame.rename({c: c.lower() for c in frame.columns if c != "_row"})
+        .rename({"_row": "source_row"})
+        .with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la), year=pl.lit(year))
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
+from carejourney.sources.problems import Problem, Severity
 from carejourney.store.tables import (
     RETURN_TABLES,
     episode_history,
@@ -60,9 +61,7 @@ def summarise(conn: Connection) -> list[LaSummary]:
         children = conn.execute(
             select(func.count(header.c.child.distinct())).where(header.c.la == la)
         ).scalar_one()
-        history = conn.execute(
-            select(func.count()).where(episode_history.c.la == la)
-        ).scalar_one()
+        history = conn.execute(select(func.count()).where(episode_history.c.la == la)).scalar_one()
         changes = conn.execute(select(func.count()).where(stitch_change.c.la == la)).scalar_one()
         out.append(LaSummary(la, years, children, rows, history, changes))
     return out
@@ -70,7 +69,7 @@ def summarise(conn: Connection) -> list[LaSummary]:
 
 def batches(conn: Connection) -> list[BatchSummary]:
     current = set(conn.execute(select(la_year.c.batch_id).distinct()).scalars())
-    warnings = dict(
+    warnings: dict[int, int] = dict(
         conn.execute(
             select(import_problem.c.batch_id, func.count()).group_by(import_problem.c.batch_id)
         ).all()
@@ -93,7 +92,7 @@ def batches(conn: Connection) -> list[BatchSummary]:
     return out
 
 
-def stored_problems(conn: Connection, batch: int | None = None) -> list[dict[str, object]]:
+def stored_problems(conn: Connection, batch: int | None = None) -> list[tuple[int, Problem]]:
     """Warnings stored with batches: one batch, or every batch whose data is current."""
     query = select(
         import_problem.c.batch_id,
@@ -109,4 +108,10 @@ def stored_problems(conn: Connection, batch: int | None = None) -> list[dict[str
         query = query.where(import_problem.c.batch_id == batch)
     else:
         query = query.where(import_problem.c.batch_id.in_(select(la_year.c.batch_id)))
-    return [dict(row._mapping) for row in conn.execute(query).all()]
+    return [
+        (
+            r.batch_id,
+            Problem(r.file, r.row, r.column, r.value, r.code, r.message, Severity(r.severity)),
+        )
+        for r in conn.execute(query).all()
+    ]

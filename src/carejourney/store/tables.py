@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Date,
@@ -79,7 +81,7 @@ la_year = Table(
 )
 
 
-def _sql_type(column: DeclaredColumn) -> TypeEngine[object]:
+def _sql_type(column: DeclaredColumn) -> TypeEngine[Any]:
     if column.kind is Kind.DATE:
         return Date()
     if column.kind is Kind.INTEGER:

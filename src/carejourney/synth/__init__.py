@@ -1,0 +1,1 @@
+"""Synthetic local authorities: invented children whose returns pass every check."""
