@@ -1,8 +1,10 @@
 """The command line, as an analyst uses it."""
 
 import json
+import logging
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from carejourney.cli import app
@@ -72,8 +74,11 @@ def test_every_command_has_help_with_an_example() -> None:
         assert code == 0 and "Example" in out, command
 
 
-def test_no_child_id_dob_or_postcode_is_ever_printed(tmp_path: Path) -> None:
-    """Children's IDs, dates of birth and postcodes stay out of everything we print."""
+def test_no_child_id_dob_or_postcode_is_ever_printed_or_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Children's IDs, dates of birth and postcodes stay out of everything we print or log."""
+    caplog.set_level(logging.DEBUG)
     secret_id, secret_dob, secret_post = "7654321", "29/02/2011", "ZZ7 7QQ"
     header = f"""
     CHILD       | SEX | DOB          | ETHNIC | UPN           | MOTHER | MC_DOB
@@ -91,7 +96,9 @@ def test_no_child_id_dob_or_postcode_is_ever_printed(tmp_path: Path) -> None:
         run("check", str(folder), "--json")[1],
         run("import", str(folder), "--la", "1", "--db", str(tmp_path / "cj.db"))[1],
     ]
-    for out in outputs:
+    outputs.append(caplog.text)
+    for out in outputs[:3]:
         assert "Problems" in out or "problems" in out
+    for out in outputs:
         for secret in (secret_id, secret_dob, secret_post, "8888888", "31/02/2011"):
             assert secret not in out

@@ -66,13 +66,14 @@ def _year(value: str | None) -> int | None:
 
 
 @contextmanager
-def _progress(enabled: bool, paths: list[Path]) -> Iterator[Callable[[str], None] | None]:
+def _progress(
+    enabled: bool, paths: list[Path], stages: int = 0
+) -> Iterator[Callable[[str], None] | None]:
     if not enabled:
         yield None
         return
-    total = sum(1 for _ in _files(paths))
+    total = sum(1 for _ in _files(paths)) + stages
     with Progress(
-        TextColumn("Reading"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
@@ -116,7 +117,7 @@ def import_command(
     Example: `carejourney import returns/2023-24 returns/2024-25 --la 931`
     """
     engine = database.connect(db)
-    with _progress(not as_json, paths) as progress:
+    with _progress(not as_json, paths, imports.IMPORT_STAGES) as progress:
         outcome = imports.import_returns(engine, paths, la, _year(year), progress)
     if as_json:
         print(json.dumps(_import_json(outcome), indent=2, default=str))

@@ -16,6 +16,7 @@ from carejourney.sources.returns import Progress, ReadResult, read_returns
 from carejourney.store.batches import Saved, save
 from carejourney.store.queries import local_authorities
 
+IMPORT_STAGES = 2
 _LA_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
@@ -51,6 +52,9 @@ def import_returns(
 ) -> ImportOutcome:
     """Check the files, and store them as one batch only if no check found an error.
 
+    `progress` is told each file's name as it is read, then each stage of storing
+    (IMPORT_STAGES calls after the files).
+
     Everything happens in one transaction: the database ends up either with the whole
     batch or exactly as it was."""
     read = read_returns(paths, year, progress)
@@ -63,7 +67,11 @@ def import_returns(
     if has_errors(read.problems) or la is None:
         return outcome
     with engine.begin() as conn:
+        if progress:
+            progress(f"storing {sum(read.rows.values()):,} rows")
         outcome.saved = save(conn, la, read.returns, read.problems, __version__)
+        if progress:
+            progress("stitching years into one history per child")
         if outcome.saved.batch_id is not None:
             outcome.rebuilt = rebuild(conn, la)
     return outcome

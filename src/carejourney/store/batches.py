@@ -31,9 +31,11 @@ class Saved:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def fingerprint(ret: Return) -> str:
-    """The same files for the same year give the same fingerprint, whatever their names."""
-    digest = hashlib.sha256(str(ret.year).encode())
+def fingerprint(ret: Return, tool_version: str) -> str:
+    """The same files for the same year, read by the same version of carejourney, give
+    the same fingerprint whatever the files are called. A new version may read files
+    differently, so importing them again with it replaces the year."""
+    digest = hashlib.sha256(f"{ret.year};{tool_version};".encode())
     for table in sorted(ret.files):
         digest.update(f"{table}:{ret.files[table].sha256};".encode())
     return digest.hexdigest()
@@ -53,7 +55,7 @@ def save(
     changed = [
         r
         for r in returns
-        if current.get(r.year) is None or current[r.year].fingerprint != fingerprint(r)
+        if current.get(r.year) is None or current[r.year].fingerprint != fingerprint(r, tool_version)
     ]
     saved = Saved(None, unchanged_years=[r.year for r in returns if r not in changed])
     if not changed:
@@ -93,7 +95,7 @@ def save(
             )
         conn.execute(
             insert(la_year).values(
-                la=la, year=ret.year, batch_id=batch_id, fingerprint=fingerprint(ret)
+                la=la, year=ret.year, batch_id=batch_id, fingerprint=fingerprint(ret, tool_version)
             )
         )
     kept_files = {f.name for r in changed for f in r.files.values()}
