@@ -73,7 +73,12 @@ def import_returns(
         if progress:
             progress("stitching years into one history per child")
         if outcome.saved.batch_id is not None:
-            outcome.rebuilt = rebuild(conn, la)
+            stored = {
+                r.year: r.tables["Episodes"]
+                for r in read.returns
+                if r.year in outcome.saved.stored_years and "Episodes" in r.tables
+            }
+            outcome.rebuilt = rebuild(conn, la, stored)
     return outcome
 
 

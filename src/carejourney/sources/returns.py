@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
 from carejourney.sources.files import SourceFile, gather
@@ -65,9 +65,11 @@ def read_returns(
         problems.append(error("(no files)", "no-files", "No files were given."))
     groups, year_problems = _assign_years(raws, year)
     problems += year_problems
-    returns = []
-    for ret_year, members in sorted(groups.items()):
-        ret = Return(ret_year)
+    returns = {year: Return(year) for year in sorted(groups)}
+    # Each table is cleaned once for all years and files: one pass, however many returns.
+    gathered: dict[str, list[pl.DataFrame]] = defaultdict(list)
+    for ret_year, members in groups.items():
+        ret = returns[ret_year]
         for raw in members:
             if raw.table.name in ret.files:
                 problems.append(
@@ -79,16 +81,24 @@ def read_returns(
                     )
                 )
                 continue
-            frame, found = clean_table(raw.frame, raw.table, ret_year, raw.file.name)
-            ret.tables[raw.table.name] = frame
             ret.files[raw.table.name] = raw.file
-            problems += found
+            declared = [c for c in ("_row", *raw.table.column_names) if c in raw.frame.columns]
+            gathered[raw.table.name].append(
+                raw.frame.select(declared).with_columns(
+                    _file=pl.lit(raw.file.name), _year=pl.lit(ret_year, pl.Int64)
+                )
+            )
+    for name, frames in gathered.items():
+        frame, found = clean_table(pl.concat(frames, how="diagonal"), TABLES_BY_NAME[name])
+        problems += found
+        for (year,), part in frame.partition_by("_year", as_dict=True).items():
+            returns[int(str(year))].tables[name] = part.drop("_file", "_year")
+    for ret in returns.values():
         problems += _missing_tables(ret)
         problems += checks.check_return(
             ret.year, ret.tables, {t: f.name for t, f in ret.files.items()}
         )
-        returns.append(ret)
-    return ReadResult(returns, files, sorted(problems, key=_problem_order))
+    return ReadResult(list(returns.values()), files, sorted(problems, key=_problem_order))
 
 
 def _problem_order(p: Problem) -> tuple[int, str, int, str]:

@@ -55,7 +55,8 @@ def save(
     changed = [
         r
         for r in returns
-        if current.get(r.year) is None or current[r.year].fingerprint != fingerprint(r, tool_version)
+        if current.get(r.year) is None
+        or current[r.year].fingerprint != fingerprint(r, tool_version)
     ]
     saved = Saved(None, unchanged_years=[r.year for r in returns if r not in changed])
     if not changed:
