@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import polars as pl
-from carejourney.synth.ssda903 import write_returns
 
 from carejourney import imports
 from carejourney.store import database
+from carejourney.synth.ssda903 import write_returns
 
 
 def best_of(runs: int, work: object) -> float:

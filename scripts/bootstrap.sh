@@ -10,4 +10,5 @@ if ! command -v uv >/dev/null 2>&1; then
   python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
   export PATH="$HOME/.local/bin:$PATH"
 fi
-uv sync --locked --quiet
+# Compiled bytecode makes every command start in a fraction of the time.
+uv sync --locked --quiet --compile-bytecode

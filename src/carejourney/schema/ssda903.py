@@ -33,7 +33,8 @@ def flag(name: str, description: str) -> Column:
 
 HEADER = Table(
     "Header",
-    "One row per child looked after at any time in the year: who the child is.",
+    "One row per child in the return (looked after at any time in the year, or a care "
+    "leaver reported in OC3): who the child is.",
     (
         child(),
         Column("SEX", Kind.CODE, "Child's sex.", codes=codes.SEX),

@@ -135,11 +135,15 @@ def _check_episodes(episodes: pl.DataFrame, year: int, warn: _Warn) -> None:
 
 
 def _milestones(episodes: pl.DataFrame) -> pl.DataFrame:
-    """Per child: the start of the latest period of care and the first placement for
-    adoption held in this return."""
+    """Per child: the start of the latest period of care, and the first and the latest
+    placement for adoption held in this return. The decision comes before any placement
+    for adoption; the match recorded in AD1 (the one that led to adoption) comes before
+    the latest, which allows for a placement that broke down and a new match."""
+    placed = pl.col("DECOM").filter(pl.col("PLACE").is_in(PLACED_FOR_ADOPTION))
     return episodes.group_by("CHILD").agg(
         entered=pl.col("DECOM").filter(pl.col("RNE") == "S").max(),
-        placed=pl.col("DECOM").filter(pl.col("PLACE").is_in(PLACED_FOR_ADOPTION)).min(),
+        placed=placed.min(),
+        placed_last=placed.max(),
     )
 
 
@@ -167,7 +171,7 @@ def _check_adoption(ad1: pl.DataFrame, milestones: pl.DataFrame, warn: _Warn) ->
     )
     warn(
         "AD1",
-        joined.filter(pl.col("DATE_MATCH") > pl.col("placed")).with_columns(
+        joined.filter(pl.col("DATE_MATCH") > pl.col("placed_last")).with_columns(
             _value=pl.col("DATE_MATCH")
         ),
         "DATE_MATCH",

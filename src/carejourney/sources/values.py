@@ -166,10 +166,8 @@ def _problem_code(column: Column, usual_dates: bool = False) -> pl.Expr:
             checks.append((wrong_year.fill_null(False), "code-not-valid-this-year"))
     if not checks:
         return pl.lit(None, pl.String)
-    chain = pl.when(checks[0][0]).then(pl.lit(checks[0][1]))
-    for condition, code in checks[1:]:
-        chain = chain.when(condition).then(pl.lit(code))
-    return chain.otherwise(pl.lit(None, pl.String))
+    # The first check that fails names the problem.
+    return pl.coalesce(pl.when(condition).then(pl.lit(code)) for condition, code in checks)
 
 
 def _problems(out: pl.DataFrame, column: Column) -> list[Problem]:

@@ -1,64 +1,33 @@
-"""Invented care histories: every child's periods of care, episode by episode.
+"""Invented care histories: every child's periods of care, reviews, missing episodes and
+social workers, simulated over the whole span before any return is cut from them.
 
-A whole history is simulated before any return is cut from it, so the yearly returns of
-one synthetic LA agree with each other the way a real LA's do. Rates and durations are
-plausible (adoption about two years after entry, reviews on the statutory timetable) but
-not calibrated to national figures.
+Simulating first means the yearly returns of one synthetic LA agree with each other the
+way a real LA's do. Rates and durations are plausible (adoption about two years after
+entry, reviews on the statutory timetable) but not calibrated to national figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from itertools import accumulate
+from collections.abc import Callable
+from dataclasses import dataclass
 from random import Random
 
-from carejourney.schema.ssda903_codes import PLACE, REC
-from carejourney.sources.years import year_of
-
-Date = dt.date
-ONE_DAY = dt.timedelta(days=1)
-YEAR_DAYS = 365.25
-
-
-class Weights:
-    """Values with relative weights, drawn with `Random.choices`."""
-
-    __slots__ = ("cumulative", "values")
-
-    def __init__(self, weights: Mapping[str, float]) -> None:
-        self.values = tuple(weights)
-        self.cumulative = tuple(accumulate(weights.values()))
-
-    def pick(self, rng: Random) -> str:
-        return rng.choices(self.values, cum_weights=self.cumulative)[0]
-
-
-# Placements a child starts in or moves to, by age. "~SEMI" and "~OTHER" are settled once
-# the placement's dates are known, because their codes changed in 2024/25 and 2025/26.
-BABY = Weights({"U6": 55, "U3": 20, "U5": 12, "R3": 13})
-YOUNG = Weights({"U6": 75, "U3": 25})
-CHILD = Weights({"U6": 62, "U3": 22, "K2": 6, "U4": 5, "P1": 3, "S1": 2})
-TEEN = Weights({"U6": 45, "K2": 30, "U3": 10, "~OTHER": 5, "K1": 3, "S1": 3, "R2": 2, "U4": 2})
-OLDER = Weights({"~SEMI": 45, "K2": 22, "U6": 20, "~OTHER": 6, "U3": 5, "R2": 2})
-UASC_YOUNG = Weights({"U6": 60, "K2": 30, "~OTHER": 10})
-BY_YEARS = {
-    "~SEMI": (("H5", "P2", "K3"), "K2"),
-    "~OTHER": (("Z1", "Z11", "Z12", "Z13", "Z14"), "K2"),
-}
-LONG_TERM = {"U6": "U4", "U3": "U1"}  # the same carers, now the child's long-term home
-NEEDS_URN = frozenset({"K1", "K2", "K3", "R1", "S1"})
-
-PATHS = (  # (entry age below, how the period of care ends)
-    (1.0, Weights({"adopt": 35, "sgo": 15, "home": 30, "longterm": 15, "other": 5})),
-    (5.0, Weights({"adopt": 20, "sgo": 20, "home": 35, "longterm": 20, "other": 5})),
-    (10.0, Weights({"sgo": 12, "home": 45, "longterm": 35, "other": 8})),
-    (16.0, Weights({"sgo": 4, "home": 45, "longterm": 35, "other": 16})),
-    (99.0, Weights({"home": 30, "longterm": 55, "other": 15})),
+from carejourney.sources.years import year_end, year_of, year_start
+from carejourney.synth.periods import simulate_period
+from carejourney.synth.records import (
+    ONE_DAY,
+    YEAR_DAYS,
+    Child,
+    Date,
+    Period,
+    Weights,
+    after,
+    birthday,
 )
+
 AGE_BANDS = Weights({"newborn": 10, "infant": 10, "1-4": 14, "5-9": 15, "10-15": 32, "16-17": 19})
-BAND_DAYS = {
+BAND_DAYS = {  # age at entry, in days
     "newborn": (0, 30),
     "infant": (31, 364),
     "1-4": (365, 1825),
@@ -66,465 +35,224 @@ BAND_DAYS = {
     "10-15": (3653, 5843),
     "16-17": (5844, 6520),
 }
-MOVE_REASONS = Weights(
-    {"CARPL": 40, "CREQB": 12, "CREQO": 10, "CHILD": 8, "LAREQ": 8, "ALLEG": 3}
-    | {"STAND": 3, "CLOSE": 4, "APPRR": 2, "OTHER": 10}
+ETHNIC = Weights(
+    {"WBRI": 70, "WOTH": 5, "MWBC": 3, "MWBA": 1, "MWAS": 2, "MOTH": 3, "AIND": 1, "APKN": 2}
+    | {"ABAN": 1, "AOTH": 2, "BCRB": 1, "BAFR": 3, "BOTH": 1, "CHNE": 0.5, "OOTH": 3}
+    | {"WIRI": 0.5, "WIRT": 0.3, "WROM": 0.5, "REFU": 0.2, "NOBT": 1}
 )
-HOME_EXITS = Weights({"E4A": 55, "E4B": 15, "E13": 15, "E41": 10, "E8": 5})
-EARLY_LEAVING = Weights({"E5": 40, "E6": 20, "E13": 25, "E4B": 15})
-RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E41"})
-CIN = Weights({"N1": 62, "N2": 3, "N3": 3, "N4": 9, "N5": 15, "N6": 3, "N7": 1})
+UASC_ETHNIC = Weights({"BAFR": 35, "AOTH": 25, "OOTH": 25, "WOTH": 10, "BOTH": 5})
 REVIEW_CODES = Weights({"PN1": 50, "PN2": 10, "PN3": 3, "PN4": 5, "PN5": 8, "PN6": 14, "PN7": 10})
 SW_REASONS = Weights(
     {"LEFTRL": 30, "MANAGE": 20, "TSPROC": 20, "ORGRST": 10, "CHCHAN": 8, "ABSENC": 5}
     | {"FCONTA": 4, "PCCHAN": 2, "OTHERS": 1}
 )
 PREV_PERM = Weights({"Z1": 80, "P4": 5, "P1": 3, "P2": 6, "P3": 6})
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+COUPLES = Weights({"MF": 80, "FF": 10, "MM": 10})
+RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E41"})  # those who may come back into care
+EARLIER = dt.timedelta(days=6 * 365)  # how far before the span children may have entered care
 
 
-@dataclass(slots=True)
-class Carer:
-    post: str
-    urn: str
-    independent: bool  # an agency or private provider rather than the LA
+@dataclass(frozen=True)
+class _Case:
+    """A child invented to order, so that the rarer tables have rows in every year."""
 
-
-@dataclass(slots=True)
-class Episode:
-    decom: Date
-    rne: str
-    ls: str
-    place: str
-    carer: Carer
-    dec: Date | None = None  # None: still open when the simulation stops
-    rec: str = ""
-    reason: str = ""  # REASON_PLACE_CHANGE, when the placement changed at the end
-
-    @property
-    def provider(self) -> str:
-        if self.place == "P1":
-            return "PR0"
-        if self.place in ("U1", "U2", "U3"):
-            return "PR1"
-        if self.place.startswith("A"):
-            return "PR5" if self.carer.independent else "PR1"
-        if self.place == "R2":
-            return "PR3"
-        return "PR4" if self.carer.independent else "PR1"
-
-    @property
-    def urn(self) -> str:
-        return self.carer.urn if self.place in NEEDS_URN else "XXXXXXX"
-
-
-@dataclass(slots=True)
-class Adoption:
-    decision: Date  # DATE_INT in AD1, DATE_PLACED in PlacedAdoption
-    match: Date | None = None
-    reversal: Date | None = None
-    reversal_reason: str = ""
-    foster_care: str = "0"
-    adopters: tuple[str, str, str] = ("2", "MF", "L11")  # NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR
-
-
-@dataclass(slots=True)
-class Period:
-    start: Date
-    end: Date | None  # None: still looked after when the simulation stops
-    cin: str
-    home_post: str
-    episodes: list[Episode]
-    adoption: Adoption | None
-    prev_perm: tuple[str, str, str]  # PREV_PERM, LA_PERM, DATE_PERM
-
-    @property
-    def adopted(self) -> bool:
-        return self.end is not None and self.episodes[-1].rec in ("E11", "E12")
-
-
-@dataclass(slots=True)
-class Child:
-    id: str
-    male: bool
-    dob: Date
-    ethnic: str
-    upn: str
+    band: str
+    path: str
     uasc: bool
-    periods: list[Period]
-    reviews: list[tuple[Date, str]] = field(default_factory=list)
-    missing: list[tuple[str, Date, Date | None]] = field(default_factory=list)
-    workers: list[tuple[str, Date, Date | None, str]] = field(default_factory=list)
-    mother_of: Date | None = None  # date of birth of the child's own first child
-
-    @property
-    def duc(self) -> Date:
-        return birthday(self.dob, 18)
-
-    def leaver_birthdays(self) -> list[Date]:
-        """Birthdays 17 to 21 after leaving care at 16 or older: when OC3 asks after them."""
-        end = self.periods[-1].end
-        if end is None or end < birthday(self.dob, 16):
-            return []
-        return [b for b in (birthday(self.dob, age) for age in range(17, 22)) if b > end]
+    window: tuple[Date, Date]  # entered care between these dates
+    year: int
+    wanted: Callable[[Child, int], bool]
 
 
-def birthday(dob: Date, age: int) -> Date:
-    try:
-        return dob.replace(year=dob.year + age)
-    except ValueError:  # born on 29 February
-        return Date(dob.year + age, 3, 1)
+def simulate(rng: Random, *, children: int, first_year: int, last_year: int) -> list[Child]:
+    """`children` invented children, each in at least one return from `first_year` to
+    `last_year`; sorted by CHILD."""
+    span = (year_start(first_year), year_end(last_year))
+    ids = sorted(rng.sample(range(100_000, 1_000_000), children))
+    names = [f"SW{n:04d}" for n in range(1, max(5, children // 12) + 1)]
+    cases = _cases(first_year, last_year) if children >= 100 else []
+    slots = dict(zip(rng.sample(range(children), min(children, len(cases))), cases, strict=False))
+    # Already in care at the start: about 3 years' worth of entrants, as in a steady state.
+    before = 3 / (last_year - first_year + 4)
+    return [_child(rng, str(c), slots.get(i), span, before, names) for i, c in enumerate(ids)]
 
 
-def postcode(rng: Random) -> str:
-    """Plausible-looking but invented: no real postcode area starts with ZZ."""
-    inward = rng.choice(INWARD_LETTERS) + rng.choice(INWARD_LETTERS)
-    return f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{inward}"
-
-
-def after(rng: Random, day: Date, low: int, high: int) -> Date:
-    return day + dt.timedelta(days=rng.randint(low, high))
-
-
-def _valid_in_years(code: str, first: int, last: int) -> bool:
-    found = PLACE.lookup(code)
-    return found is not None and all(found.valid_in(y) for y in range(first, last + 1))
-
-
-def _rec(rng: Random, options: tuple[str, ...], day: Date) -> str:
-    """The first of `options` (in order of preference) valid in the year of `day`."""
-    year = year_of(day)
-    for code in options:
-        found = REC.lookup(code)
-        if found is not None and found.valid_in(year):
-            return code
-    return "E8"
-
-
-@dataclass(slots=True)
-class _Change:
-    ls: str | None = None
-    place: str | None = None
-    carer: Carer | None = None  # the new carer; None keeps the current one
-    reason: str = ""
-
-
-class _Period:
-    """Simulates one period of care: plans dated changes, then turns them into episodes."""
-
-    def __init__(self, rng: Random, dob: Date, uasc: bool, entry: Date, horizon: Date) -> None:
-        self.rng, self.dob, self.uasc, self.entry, self.horizon = rng, dob, uasc, entry, horizon
-        self.b18 = birthday(dob, 18)
-        self.home_post = postcode(rng)
-        self.changes: dict[Date, _Change] = {}
-        self.adoption: Adoption | None = None
-        self.first_place = ""
-
-    def age(self, day: Date) -> float:
-        return (day - self.dob).days / YEAR_DAYS
-
-    # -- planning -------------------------------------------------------------------------
-
-    def carer(self, place: str) -> Carer:
-        rng = self.rng
-        post = self.home_post if place == "P1" else postcode(rng)
-        return Carer(post, f"SC{rng.randint(100000, 999999)}", rng.random() < 0.4)
-
-    def placement(self, day: Date, first: bool = False) -> str:
-        age = self.age(day)
-        if self.uasc:
-            table = UASC_YOUNG if age < 16 else OLDER
-        elif age < 1 and first:
-            table = BABY
+def _child(
+    rng: Random,
+    cid: str,
+    case: _Case | None,
+    span: tuple[Date, Date],
+    before: float,
+    names: list[str],
+) -> Child:
+    horizon = span[1]
+    child: Child | None = None
+    earlier = rng.random() < before
+    for attempt in range(300 if case else 30):
+        if case is not None:
+            low, high = case.window
+        elif earlier and attempt < 29:  # most who entered earlier have left: try again
+            low, high = span[0] - EARLIER, span[0] - ONE_DAY
         else:
-            table = YOUNG if age < 5 else CHILD if age < 12 else TEEN if age < 16 else OLDER
-        return table.pick(self.rng)
-
-    def at(self, day: Date) -> _Change:
-        return self.changes.setdefault(day, _Change())
-
-    def legal(self, day: Date, ls: str) -> None:
-        self.at(day).ls = ls
-
-    def move(self, day: Date, place: str | None = None, reason: str | None = None) -> None:
-        change = self.at(day)
-        change.place = place or self.placement(day)
-        change.carer = self.carer(change.place)
-        change.reason = reason or MOVE_REASONS.pick(self.rng)
-
-    def moves(self, stop: Date, per_year: float | None = None) -> None:
-        """Unplanned moves to new carers, at random, until `stop`."""
-        if per_year is None:
-            age = self.age(self.entry)
-            per_year = 0.35 if age < 5 else 0.5 if age < 12 else 0.9
-        day, stop = self.entry, min(stop, self.horizon)
-        while True:
-            day += dt.timedelta(days=1 + int(self.rng.expovariate(per_year / 365)))
-            if day >= stop:
-                return
-            self.move(day)
-
-    def court(self, ls: str, wants_order: bool) -> Date | None:
-        """Care proceedings: the date of the final hearing, or None when there are none."""
-        rng = self.rng
-        wants_order = wants_order and self.age(self.entry) < 15.5  # orders end at 18
-        if ls in ("L1", "L2"):
-            issued = after(rng, self.entry, 1, 8)
-            self.legal(issued, "C1" if wants_order else "V2")
-            if not wants_order:
-                return None
-        elif ls == "V2" and wants_order:
-            issued = after(rng, self.entry, 20, 150)
-            self.legal(issued, "C1")
-            if rng.random() < 0.3:
-                self.move(issued)
-        elif ls == "C1":
-            issued = self.entry
-        else:
-            return None
-        return after(rng, issued, 150, 380)
-
-    def to_adulthood(self) -> tuple[Date, str]:
-        rng, b16 = self.rng, birthday(self.dob, 16)
-        if not self.uasc and rng.random() < 0.45 and b16 < self.b18:
-            self.move(after(rng, max(b16, self.entry), 1, 400), "~SEMI", "CARPL")
-        low = max(b16, self.entry + dt.timedelta(days=30))
-        if rng.random() < 0.12 and (self.b18 - low).days > 60:
-            return after(rng, low, 0, (self.b18 - low).days - 30), EARLY_LEAVING.pick(rng)
-        return self.b18, "~18"
-
-    # -- how the period ends --------------------------------------------------------------
-
-    def adopt(self, ls: str, consent: bool) -> tuple[Date, str]:
-        rng = self.rng
-        fh = self.court(ls, wants_order=not consent)
-        decision = after(rng, self.entry, 20, 90) if consent else after(rng, self.entry, 90, 300)
-        adoption = self.adoption = Adoption(decision)
-        if fh is not None and rng.random() < 0.12:
-            return self.reversed(adoption, fh)
-        order = decision if fh is None else max(fh, decision + dt.timedelta(days=14))
-        if fh is not None:
-            self.legal(order, "E1")
-        adoption.match = after(rng, order, 14, 200)
-        placed = after(rng, adoption.match, 1, 50)
-        if self.first_place != "U5":
-            self.moves(placed - dt.timedelta(days=7), per_year=0.35)
-        change = self.at(placed)
-        # "~A": placed for adoption; with the current foster carers when they adopt.
-        change.place = "~AS" if self.first_place == "U5" or rng.random() < 0.1 else "~A"
-        change.place += "C" if consent else ""
-        change.carer = self.carer("A6")
-        change.reason = "CARPL"
-        adoption.adopters = _adopters(rng)
-        rec = "E11" if consent or rng.random() < 0.4 else "E12"
-        return after(rng, placed, 70, 400), rec
-
-    def reversed(self, adoption: Adoption, fh: Date) -> tuple[Date, str]:
-        rng = self.rng
-        if fh > adoption.decision and rng.random() < 0.3:
-            adoption.reversal, adoption.reversal_reason = fh, "RD2"
-        else:
-            adoption.reversal = after(rng, adoption.decision, 30, 300)
-            adoption.reversal_reason = rng.choice(("RD1", "RD3", "RD4"))
-        self.legal(fh, "C2")
-        settled = max(fh, adoption.reversal)
-        self.moves(settled)
-        plan = rng.random()
-        if plan < 0.4:
-            return after(rng, settled, 60, 500), "~SGO"
-        if plan < 0.55:
-            return after(rng, settled, 30, 300), "E4A"
-        self.at(after(rng, settled, 30, 200)).place = "~LONG"
-        return self.to_adulthood()
-
-    def sgo(self, ls: str) -> tuple[Date, str]:
-        rng = self.rng
-        fh = self.court(ls, wants_order=ls != "V2" or rng.random() < 0.5)
-        if fh is None:
-            exit_day = after(rng, self.entry, 200, 800)
-        elif rng.random() < 0.55:
-            exit_day = fh
-        else:
-            self.legal(fh, "C2")
-            exit_day = after(rng, fh, 120, 700)
-        if self.first_place not in ("U3", "U1") and rng.random() < 0.5:
-            to_kin = after(rng, self.entry, 10, max(10, (exit_day - self.entry).days - 30))
-            self.moves(to_kin)
-            self.move(to_kin, "U3", "CARPL")
-        else:
-            self.moves(exit_day)
-        return exit_day, "~SGO"
-
-    def home(self, ls: str) -> tuple[Date, str]:
-        rng = self.rng
-        fh = self.court(ls, wants_order=ls != "V2")
-        exit_day = self.entry + dt.timedelta(days=7 + int(rng.expovariate(1 / 200)))
-        self.moves(exit_day)
-        if fh is not None and exit_day > fh:
-            self.legal(fh, "C2")
-            if (exit_day - fh).days > 45 and rng.random() < 0.5:
-                self.move(after(rng, fh, 1, (exit_day - fh).days - 30), "P1", "CARPL")
-        return exit_day, HOME_EXITS.pick(rng)
-
-    def longterm(self, ls: str) -> tuple[Date, str]:
-        rng = self.rng
-        fh = self.court(ls, wants_order=ls != "V2" or rng.random() < 0.5)
-        if fh is not None:
-            self.legal(fh, "C2")
-        if fh is not None and rng.random() < 0.4:
-            self.at(fh).place = "~LONG"  # the final hearing confirms the carers: an U episode
-        elif rng.random() < 0.5:
-            self.at(after(rng, fh or self.entry, 30, 400)).place = "~LONG"
-        exit_day, rec = self.to_adulthood()
-        self.moves(exit_day)
-        return exit_day, rec
-
-    def other(self, ls: str) -> tuple[Date, str]:
-        rng = self.rng
-        if ls == "J1":
-            exit_day = after(rng, self.entry, 5, 150)
-            rec = "E14" if rng.random() < 0.7 else "E9"
-        else:
-            exit_day = after(rng, self.entry, 20, 700)
-            teen = self.age(exit_day) >= 13
-            rec = Weights({"E3": 40, "E8": 35, "E16": 10, "E9": 10 if teen else 0}).pick(rng)
-        self.moves(exit_day)
-        return exit_day, rec
-
-    def unaccompanied(self) -> tuple[Date, str]:
-        rng = self.rng
-        chance = rng.random()
-        if chance < 0.1:  # an age assessment found the young person to be an adult
-            exit_day, rec = after(rng, self.entry, 20, 200), "E15"
-        elif chance < 0.15:
-            exit_day, rec = after(rng, self.entry, 30, 500), rng.choice(("E16", "E8"))
-        else:
-            exit_day, rec = self.to_adulthood()
-        self.moves(exit_day, per_year=0.6)
-        return exit_day, rec
-
-    def run(self, path: str | None) -> Period:
-        rng, age = self.rng, self.age(self.entry)
-        if path is None:
-            path = "uasc" if self.uasc else next(w for top, w in PATHS if age < top).pick(rng)
-        consent = path == "adopt" and rng.random() < 0.15
-        if self.uasc or consent or age >= 16:
-            ls = "V2"
-        elif path == "other" and age >= 12 and rng.random() < 0.35:
-            ls = "J1"
-        elif path == "adopt":
-            ls = Weights({"C1": 65, "L2": 10, "V2": 25}).pick(rng)
-        elif path == "home":
-            ls = Weights({"V2": 60, "C1": 30, "L1": 10}).pick(rng)
-        else:
-            ls = Weights({"C1": 50, "V2": 35, "L1": 5, "L2": 10}).pick(rng)
-        self.first_place = place = self.placement(self.entry, first=True)
-        if place == "R3":  # mother and baby units are for assessment: weeks, not years
-            self.move(after(rng, self.entry, 30, 180), None, "CARPL")
-        ends: dict[str, Callable[[], tuple[Date, str]]] = {
-            "adopt": lambda: self.adopt(ls, consent),
-            "sgo": lambda: self.sgo(ls),
-            "home": lambda: self.home(ls),
-            "longterm": lambda: self.longterm(ls),
-            "other": lambda: self.other(ls),
-            "uasc": self.unaccompanied,
-        }
-        exit_day, rec = ends[path]()
-        if exit_day >= self.b18:
-            exit_day, rec = self.b18, "~18"
-        end = exit_day if exit_day <= self.horizon else None
-        episodes = self.episodes(ls, place, end)
-        _settle_places(rng, episodes, self.horizon)
-        if end is not None:
-            episodes[-1].rec = _settle_rec(rng, rec, episodes[-1].place, end)
-        adoption = self.adoption
-        if adoption is not None:
-            placed = next((e for e in episodes if e.place.startswith("A")), None)
-            adoption.foster_care = "1" if placed is not None and placed.rne in "TU" else "0"
-        prev_perm = _prev_perm(rng, self.dob, self.entry)
-        return Period(self.entry, end, CIN.pick(rng), self.home_post, episodes, adoption, prev_perm)
-
-    # -- from dated changes to episodes -----------------------------------------------------
-
-    def episodes(self, ls: str, place: str, end: Date | None) -> list[Episode]:
-        carer = self.carer(place)
-        episodes = [Episode(self.entry, "S", ls, place, carer)]
-        last = self.horizon if end is None else end - ONE_DAY
-        for day in sorted(self.changes):
-            if day <= self.entry or day > last:
-                continue
-            change = self.changes[day]
-            new_ls = change.ls if change.ls is not None and change.ls != ls else None
-            new_place, new_carer = _resolve(change, place)
-            if new_place is None and new_ls is None:
-                continue
-            if new_place is None:
-                rne, reason = "L", ""
-            elif new_carer is not None:
-                rne, reason = ("P" if new_ls is None else "B"), change.reason
-            else:
-                rne, reason = ("T" if new_ls is None else "U"), "PLACE"
-            ls, place, carer = new_ls or ls, new_place or place, new_carer or carer
-            episodes[-1].dec, episodes[-1].rec, episodes[-1].reason = day, "X1", reason
-            episodes.append(Episode(day, rne, ls, place, carer))
-        episodes[-1].dec = end
-        return episodes
+            low, high = span
+        entry = after(rng, low, 0, (high - low).days)
+        age_days = rng.randint(*BAND_DAYS[case.band if case else AGE_BANDS.pick(rng)])
+        uasc = case.uasc if case else age_days > 14 * YEAR_DAYS and rng.random() < 0.25
+        dob = entry - dt.timedelta(days=age_days)
+        periods = _periods(rng, dob, uasc, entry, horizon, case.path if case else None)
+        child = Child(cid, rng.random() < (0.9 if uasc else 0.55), dob, "", "", uasc, periods)
+        runner = uasc if case else rng.random() < 0.25  # goes missing often
+        for period in periods:
+            child.missing += _missing(rng, dob, period, horizon, runner)
+        if case.wanted(child, case.year) if case else _in_span(child, span):
+            break
+    assert child is not None
+    child.ethnic = (UASC_ETHNIC if child.uasc else ETHNIC).pick(rng)
+    child.upn = f"A{rng.randint(0, 10**12 - 1):012d}"
+    for period in child.periods:
+        period.prev_perm = _prev_perm(rng, child.dob, period.start)
+        if period.adoption is not None:
+            period.adoption.adopters = _adopters(rng)
+        child.reviews += _reviews(rng, child.dob, period, horizon)
+        child.workers += _workers(rng, names, period, horizon)
+    if not child.male and rng.random() < 0.05:
+        child.mother_of = _first_child(rng, child, horizon)
+    return child
 
 
-def _resolve(change: _Change, place: str) -> tuple[str | None, Carer | None]:
-    """The placement a change leads to (None if unchanged) and its new carer (None if the
-    same carers)."""
-    target = change.place
-    if target is None:
-        return None, None
-    if target == "~LONG":
-        long_term = LONG_TERM.get(place)
-        return long_term, None
-    if target.startswith("~A"):
-        consent = target.endswith("C")
-        if target.startswith("~AS") and place.startswith("U"):
-            return ("A3" if consent else "A5"), None
-        return ("A4" if consent else "A6"), change.carer
-    return target, change.carer
+def _periods(
+    rng: Random, dob: Date, uasc: bool, entry: Date, horizon: Date, path: str | None
+) -> list[Period]:
+    """One period of care, and another after some returns home."""
+    periods: list[Period] = []
+    while True:
+        period = simulate_period(rng, dob, uasc, entry, horizon, path)
+        periods.append(period)
+        if period.end is None or period.adoption is not None or len(periods) == 3:
+            return periods
+        if period.episodes[-1].rec not in RETURNED_HOME or rng.random() >= 0.2:
+            return periods
+        entry, path = after(rng, period.end, 60, 900), None
+        if entry > horizon or (entry - dob).days >= 17 * YEAR_DAYS:
+            return periods
 
 
-def _settle_places(rng: Random, episodes: list[Episode], horizon: Date) -> None:
-    """Give "~SEMI" and "~OTHER" placements a code valid in every year they are open:
-    each episode is repeated in every return of those years."""
-    i = 0
-    while i < len(episodes):
-        j = i
-        while j + 1 < len(episodes) and episodes[j + 1].carer is episodes[i].carer:
-            j += 1
-        choices = BY_YEARS.get(episodes[i].place)
-        if choices is not None:
-            end = episodes[j].dec or horizon
-            first, last = year_of(episodes[i].decom), year_of(min(end, horizon))
-            valid = [c for c in choices[0] if _valid_in_years(c, first, last)]
-            code = rng.choice(valid) if valid else choices[1]
-            for episode in episodes[i : j + 1]:
-                episode.place = code
-        i = j + 1
+def _in_span(child: Child, span: tuple[Date, Date]) -> bool:
+    end = child.periods[-1].end
+    return end is None or end >= span[0] or any(b >= span[0] for b in child.leaver_birthdays())
 
 
-def _settle_rec(rng: Random, rec: str, place: str, day: Date) -> str:
-    if rec == "~SGO":
-        if place in ("U1", "U2", "U3"):
-            return _rec(rng, ("E45", "E43"), day)
-        if place.startswith("U") and rng.random() < 0.3:
-            return _rec(rng, ("E46", "E43"), day)
-        return _rec(rng, ("E47", "E44") if rng.random() < 0.8 else ("E48", "E44"), day)
-    if rec == "~18":
-        if place.startswith("U") and rng.random() < 0.6:
-            return "E17"  # staying put with the foster carers
-        return Weights({"E5": 50, "E6": 20, "E8": 30}).pick(rng)
-    return rec
+def _adopted(child: Child, year: int) -> bool:
+    return any(p.adopted and p.end is not None and year_of(p.end) == year for p in child.periods)
+
+
+def _decided(child: Child, year: int) -> bool:
+    """A decision to place for adoption in `year`, looked after from before the year to
+    after it (so in OC2 too)."""
+    start, end = year_start(year), year_end(year)
+    return any(
+        p.adoption is not None
+        and year_of(p.adoption.decision) == year
+        and p.start < start
+        and (p.end is None or p.end > end)
+        for p in child.periods
+    )
+
+
+def _leaver(child: Child, year: int) -> bool:
+    return any(year_of(b) == year for b in child.leaver_birthdays())
+
+
+def _unaccompanied(child: Child, year: int) -> bool:
+    """Entered care in `year` (so in PrevPerm) and went missing in it."""
+    entered = any(year_of(p.start) == year for p in child.periods)
+    return entered and any(year_of(went) == year for _, went, _ in child.missing)
+
+
+def _cases(first_year: int, last_year: int) -> list[_Case]:
+    """Per year: a child adopted; a decision to place for adoption; a care leaver with a
+    birthday for OC3; an unaccompanied asylum-seeking child who goes missing. With them
+    every table has rows in every year."""
+    cases = []
+    for year in range(first_year, last_year + 1):
+        cases += [
+            _Case("infant", "adopt", False, _window(year, -900, -250), year, _adopted),
+            _Case("newborn", "adopt", False, _window(year, -250, -1), year, _decided),
+            _Case("16-17", "longterm", False, _window(year, -1800, -400), year, _leaver),
+            _Case("16-17", "uasc", True, _window(year, 0, 200), year, _unaccompanied),
+        ]
+    return cases
+
+
+def _window(year: int, low: int, high: int) -> tuple[Date, Date]:
+    """Days from the start of `year`."""
+    start = year_start(year)
+    return start + dt.timedelta(days=low), start + dt.timedelta(days=high)
+
+
+def _reviews(rng: Random, dob: Date, period: Period, horizon: Date) -> list[tuple[Date, str]]:
+    """First review within 20 working days (a few late), the second three months later,
+    then every six months."""
+    last = horizon if period.end is None else period.end - ONE_DAY
+    first_gap = (10, 27) if rng.random() < 0.95 else (28, 50)
+    day, gap = after(rng, period.start, *first_gap), (80, 92)
+    out = []
+    while day <= last:
+        young = (day - dob).days < 4 * YEAR_DAYS
+        out.append((day, "PN0" if young else REVIEW_CODES.pick(rng)))
+        day, gap = after(rng, day, *gap), (150, 183)
+    return out
+
+
+def _missing(
+    rng: Random, dob: Date, period: Period, horizon: Date, runner: bool
+) -> list[tuple[str, Date, Date | None]]:
+    limit = horizon if period.end is None else period.end
+    day = max(period.start, birthday(dob, 11))
+    per_year = 4.0 if runner else 0.15
+    out: list[tuple[str, Date, Date | None]] = []
+    while True:
+        day += dt.timedelta(days=1 + int(rng.expovariate(per_year / 365)))
+        if day >= limit:
+            return out
+        back = min(limit, day + dt.timedelta(days=int(rng.expovariate(1 / 1.5))))
+        out.append(("M" if rng.random() < 0.6 else "A", day, None if back > horizon else back))
+        day = back
+
+
+def _workers(
+    rng: Random, names: list[str], period: Period, horizon: Date
+) -> list[tuple[str, Date, Date | None, str]]:
+    """Allocated social workers, changing every ten months or so."""
+    limit = horizon if period.end is None else period.end
+    day, name = period.start, rng.choice(names)
+    out: list[tuple[str, Date, Date | None, str]] = []
+    while True:
+        change = day + dt.timedelta(days=30 + int(rng.expovariate(1 / 300)))
+        if change >= limit:
+            out.append((name, day, period.end, "" if period.end is None else "OTHERS"))
+            return out
+        out.append((name, day, change, SW_REASONS.pick(rng)))
+        day, previous = change, name
+        while name == previous:
+            name = rng.choice(names)
+
+
+def _first_child(rng: Random, child: Child, horizon: Date) -> Date | None:
+    """A date of birth for a girl's own child, while she was looked after and 14 or older."""
+    for period in child.periods:
+        low = max(period.start, birthday(child.dob, 14))
+        high = min(period.end or horizon, birthday(child.dob, 18) - ONE_DAY)
+        if low < high:
+            return after(rng, low, 0, (high - low).days)
+    return None
 
 
 def _adopters(rng: Random) -> tuple[str, str, str]:
+    """NB_ADOPTR, SEX_ADOPTR and LS_ADOPTR that agree (DfE rules 514, 519, 520, 524)."""
     if rng.random() < 0.15:
         return "1", ("F1" if rng.random() < 0.85 else "M1"), "L0"
-    sexes = Weights({"MF": 80, "FF": 10, "MM": 10}).pick(rng)
+    sexes = COUPLES.pick(rng)
     if sexes == "MF":
         return "2", sexes, "L11"
     return "2", sexes, ("L12" if rng.random() < 0.6 else "L2")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 19:54:58.186395
+Create Date: 2026-11-22 20:20:03.594495
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def upgrade() -> None:
             ["batch_id"], ["import_batch.id"], name=op.f("fk_ssda903_header_batch_id_import_batch")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ssda903_header")),
-        comment="One row per child looked after at any time in the year: who the child is.",
+        comment="One row per child in the return (looked after at any time in the year, or a care leaver reported in OC3): who the child is.",
     )
     with op.batch_alter_table("ssda903_header", schema=None) as batch_op:
         batch_op.create_index("ix_ssda903_header_la_child", ["la", "child"], unique=False)
