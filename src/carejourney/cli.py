@@ -17,7 +17,7 @@ from rich.table import Table
 
 from carejourney import imports
 from carejourney.schema.types import year_label
-from carejourney.sources.problems import Problem, Severity
+from carejourney.sources.problems import HIDDEN, Problem, Severity
 from carejourney.sources.returns import ReadResult
 from carejourney.sources.years import parse_year
 from carejourney.store import database, queries
@@ -183,7 +183,11 @@ def status_command(
         )
         return
     for s in las:
-        table = Table(title=f"LA {s.la}: {s.children:,} children, {_years(s.years)}")
+        console.print(
+            f"\n[bold]LA {escape(s.la)}[/]: {s.children:,} children, {_years(s.years)}",
+            highlight=False,
+        )
+        table = Table(show_edge=False)
         table.add_column("table")
         table.add_column("rows", justify="right")
         for name, rows in s.rows.items():
@@ -191,17 +195,17 @@ def status_command(
         table.add_row("episode history (stitched)", f"{s.history_episodes:,}")
         table.add_row("changes made by stitching", f"{s.stitch_changes:,}")
         console.print(table)
-    table = Table(title="Import batches")
-    for heading in ("batch", "LA", "years", "imported", "by", "version", "rows", "warnings", ""):
-        table.add_column(heading)
+    console.print("\n[bold]Import batches[/] (see the warnings with `carejourney problems`)")
+    table = Table(show_edge=False)
+    for heading in ("batch", "LA", "years", "imported", "rows", "warnings", "status"):
+        wrap = heading == "years"
+        table.add_column(heading, no_wrap=not wrap, min_width=7 if wrap else None)
     for b in batches:
         table.add_row(
             str(b.id),
             b.la,
             _years(b.years),
-            b.imported_at,
-            b.imported_by,
-            b.tool_version,
+            f"{b.imported_at} by {b.imported_by}",
             f"{b.rows:,}",
             f"{b.warnings:,}",
             "current" if b.current else "replaced",
@@ -267,6 +271,10 @@ def synth_command(
     console.print(f"Wrote {len(written)} files for LA {la} to {outdir}.")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _years(years: list[int]) -> str:
     if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
         return f"{year_label(years[0])} to {year_label(years[-1])}"
@@ -294,7 +302,8 @@ def _print_problems(problems: list[Problem], title: str = "Problems") -> None:
     if not problems:
         return
     errors = sum(p.severity is Severity.ERROR for p in problems)
-    console.print(f"[bold]{title}: {errors:,} errors, {len(problems) - errors:,} warnings")
+    warnings = len(problems) - errors
+    console.print(f"[bold]{title}: {_count(errors, 'error')}, {_count(warnings, 'warning')}")
     groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for p in problems:
         groups.setdefault((p.severity, p.file, p.column or "", p.message), []).append(p)
@@ -313,6 +322,9 @@ def _print_problems(problems: list[Problem], title: str = "Problems") -> None:
         if rows:
             more = f" (+{len(rows) - 8:,} more)" if len(rows) > 8 else ""
             where.append(("row " if len(rows) == 1 else "rows ") + ", ".join(rows[:8]) + more)
+        values = {p.value for p in members}
+        if len(values) == 1 and (value := values.pop()) is not None and value != HIDDEN:
+            where.append(f"value '{value}'")
         console.print(f"{label} {escape(', '.join(where))}", highlight=False, soft_wrap=True)
         console.print(f"        {escape(message)}", highlight=False, soft_wrap=True)
 

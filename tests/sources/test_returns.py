@@ -178,3 +178,32 @@ def test_broken_xml_is_an_error_with_its_line(tmp_path: Path) -> None:
     result = read_returns([tmp_path / "return.xml"])
     [problem] = result.problems
     assert (problem.code, problem.row) == ("file-unreadable", 5)
+
+
+def test_what_excel_does_to_a_return_is_undone(tmp_path: Path) -> None:
+    """UTF-16 with Windows line ends, serial dates, 123.0 IDs, lower-case codes with
+    spaces and a blank line; beside it a Windows-1252 file with a long name."""
+    header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n123.0, 1 ,43620,wbri,A1,,\r\n\r\n124,2,2019-06-01, BAFR ,A2,,\r\n"
+    (tmp_path / "Header.csv").write_bytes(header.encode("utf-16"))
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n123,01/05/2022,s,c1,n1,u6,pr1,,,,,,\n124.0,44835,S,V2,N2,U4,PR2,31/12/2022,E4A,,,,Café\n"
+    (tmp_path / "Episodes export (final).csv").write_bytes(episodes.encode("cp1252"))
+    result = read_returns([tmp_path])
+    assert codes(result) == []
+    ret = result.returns[0]
+    assert ret.tables["Header"].select("CHILD", "SEX", "ETHNIC").rows() == [
+        ("123", "1", "WBRI"),
+        ("124", "2", "BAFR"),
+    ]
+    assert ret.tables["Header"]["_row"].to_list() == [2, 4]
+    assert ret.tables["Episodes"].select("CHILD", "RNE", "URN").rows() == [
+        ("123", "S", None),
+        ("124", "S", "Café"),
+    ]
+    assert str(ret.tables["Episodes"]["DECOM"][1]) == "2022-10-01"
+
+
+def test_an_excel_workbook_is_explained_not_read(tmp_path: Path) -> None:
+    (tmp_path / "return.xlsx").write_bytes(b"PK\x03\x04")
+    assert codes(read_returns([tmp_path / "return.xlsx"])) == [("file-spreadsheet", "error")]
+    minimal_return(tmp_path)
+    assert codes(read_returns([tmp_path])) == [("file-spreadsheet", "warning")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from carejourney.sources.problems import Problem, error, warning
 
 READABLE_SUFFIXES = {".csv", ".xml", ".txt"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,17 @@ def _add_file(
     path: Path, group: str, files: list[SourceFile], problems: list[Problem], from_folder: bool
 ) -> None:
     suffix = path.suffix.lower()
-    if suffix == ".zip":
+    if suffix in SPREADSHEET_SUFFIXES:
+        make = warning if from_folder else error
+        problems.append(
+            make(
+                str(path),
+                "file-spreadsheet",
+                "SSDA903 returns are read from CSV or the DfE XML, not from Excel "
+                "workbooks: save each sheet as 'CSV UTF-8 (Comma delimited)' and import those.",
+            )
+        )
+    elif suffix == ".zip":
         files.extend(_read_zip(path, problems))
     elif suffix in READABLE_SUFFIXES or not from_folder:
         try:
