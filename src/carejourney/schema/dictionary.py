@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from carejourney.schema.ssda903 import TABLES
-from carejourney.schema.types import Code, CodeList, Column, Kind, Table, year_label
+from carejourney.schema.types import CodeList, Column, Kind, Table, year_label
 
 OUTPUT = Path("docs") / "data-dictionary.md"
 REGENERATE = "uv run python -m carejourney.schema.dictionary"
@@ -58,18 +58,6 @@ def main() -> None:
 def repo_root() -> Path:
     """The repository holding this file (`src/carejourney/schema/dictionary.py`)."""
     return Path(__file__).resolve().parents[3]
-
-
-def years_text(code: Code) -> str:
-    """When a code may be used, in the words LAs use: 'from 2024/25', 'all years'..."""
-    first, last = code.first_year, code.last_year
-    if first is not None and last is not None:
-        return f"{year_label(first)} to {year_label(last)}"
-    if first is not None:
-        return f"from {year_label(first)}"
-    if last is not None:
-        return f"up to {year_label(last)}"
-    return "all years"
 
 
 def anchor(heading: str) -> str:
@@ -207,7 +195,7 @@ def _code_lists(tables: tuple[Table, ...]) -> dict[CodeList, list[str]]:
 
 
 def _code_list_section(code_list: CodeList, users: list[str]) -> list[str]:
-    rows = [[f"`{c.value}`", c.description, years_text(c)] for c in code_list.codes]
+    rows = [[f"`{c.value}`", c.description, c.valid_years] for c in code_list.codes]
     lines = [f"### {code_list_heading(code_list)}", "", code_list.description, ""]
     lines.append(f"- Used by: {_names(users)}.")
     if code_list.source:

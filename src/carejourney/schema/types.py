@@ -35,6 +35,18 @@ class Code:
     first_year: int | None = None
     last_year: int | None = None
 
+    @property
+    def valid_years(self) -> str:
+        """When the code may be used, in the words LAs use: 'from 2024/25', 'all years'."""
+        first, last = self.first_year, self.last_year
+        if first is not None and last is not None:
+            return f"from {year_label(first)} to {year_label(last)}"
+        if first is not None:
+            return f"from {year_label(first)}"
+        if last is not None:
+            return f"up to {year_label(last)}"
+        return "all years"
+
     def valid_in(self, year: int | None) -> bool:
         if year is None:
             return True

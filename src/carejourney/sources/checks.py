@@ -1,13 +1,15 @@
 """Checks across the rows and tables of one return: dates in order, no overlaps, and the
 permanence milestones in sequence (entered care <= decision <= match <= placed).
 
-All checks give warnings: the data is odd but usable. Rule numbers in messages are the
-DfE's SSDA903 validation rules (as implemented in data-to-insight's csc-validator-be-903).
+Every check is a row of `RULES`: the table, the rows that break it, the column to point
+at, a code and a message. All give warnings: the data is odd but usable. Rule numbers in
+messages are the DfE's SSDA903 validation rules (as implemented in data-to-insight's
+csc-validator-be-903).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -17,198 +19,189 @@ from carejourney.sources.years import year_end, year_start
 
 PLACED_FOR_ADOPTION = ["A3", "A4", "A5", "A6"]
 
-# warn(table, rows with _row and _value, column, problem code, message)
-_Warn = Callable[[str, pl.DataFrame, str, str, str], None]
+
+@dataclass(frozen=True)
+class RowCheck:
+    table: str
+    breaks: pl.Expr  # true for the rows that break the rule
+    column: str  # the column to point at; its value is shown (unless personal)
+    code: str
+    message: str
+
+
+def _later(first: str, second: str) -> pl.Expr:
+    return pl.col(second) < pl.col(first)
+
+
+def rules(year: int) -> list[RowCheck]:
+    """The checks for a return of collection year `year`. Columns in lower case
+    (next_decom, entered, placed, placed_last) are derived in `_prepare`."""
+    return [
+        RowCheck(
+            "Episodes",
+            _later("DECOM", "DEC"),
+            "DEC",
+            "order-dec-before-decom",
+            "The episode ends (DEC) before it starts (DECOM).",
+        ),
+        RowCheck(
+            "Episodes",
+            pl.col("DECOM") > year_end(year),
+            "DECOM",
+            "date-after-year",
+            f"The episode starts after the end of the {year_label(year)} collection year "
+            f"({year_end(year):%d/%m/%Y}).",
+        ),
+        RowCheck(
+            "Episodes",
+            pl.col("DEC") < year_start(year),
+            "DEC",
+            "date-before-year",
+            f"The episode ended before the {year_label(year)} collection year began "
+            f"({year_start(year):%d/%m/%Y}), so it does not belong in this return.",
+        ),
+        RowCheck(
+            "Episodes",
+            pl.struct("CHILD", "DECOM").is_duplicated(),
+            "DECOM",
+            "duplicate-episode",
+            "The child has more than one episode starting on this date.",
+        ),
+        RowCheck(
+            "Episodes",
+            pl.col("next_decom").is_not_null()
+            & (pl.col("next_decom") != pl.col("DECOM"))
+            & (pl.col("DEC").is_null() | (pl.col("DEC") > pl.col("next_decom"))),
+            "DEC",
+            "episodes-overlap",
+            "The episode is still open (or ends) after the child's next episode starts.",
+        ),
+        RowCheck(
+            "Episodes",
+            ~pl.col("in_header") & pl.col("first_of_child"),
+            "CHILD",
+            "child-not-in-header",
+            "This child has episodes but no row in the Header table.",
+        ),
+        RowCheck(
+            "Header",
+            pl.col("CHILD").is_duplicated(),
+            "CHILD",
+            "duplicate-child",
+            "This child appears more than once in the Header table.",
+        ),
+        RowCheck(
+            "AD1",
+            _later("DATE_INT", "DATE_MATCH"),
+            "DATE_INT",
+            "order-match-before-decision",
+            "The match (DATE_MATCH) is before the decision that the child should be placed "
+            "for adoption (DATE_INT) (DfE rule 333).",
+        ),
+        RowCheck(
+            "AD1",
+            _later("entered", "DATE_INT"),
+            "DATE_INT",
+            "order-decision-before-care",
+            "The decision that the child should be placed for adoption is before the child "
+            "started to be looked after in their latest period of care (DfE rule 334).",
+        ),
+        RowCheck(
+            "AD1",
+            _later("DATE_MATCH", "placed_last"),
+            "DATE_MATCH",
+            "order-placed-before-match",
+            "The child was placed for adoption (an A3-A6 episode) before the match date "
+            "(DfE rule 331).",
+        ),
+        RowCheck(
+            "AD1",
+            _later("DATE_INT", "placed"),
+            "DATE_INT",
+            "order-placed-before-decision",
+            "The child was placed for adoption (an A3-A6 episode) before the decision that "
+            "they should be (DfE rule 521).",
+        ),
+        RowCheck(
+            "PlacedAdoption",
+            _later("entered", "DATE_PLACED"),
+            "DATE_PLACED",
+            "order-decision-before-care",
+            "The decision that the child should be placed for adoption is before the child "
+            "started to be looked after (DfE rule 1003).",
+        ),
+        RowCheck(
+            "PlacedAdoption",
+            _later("DATE_PLACED", "DATE_PLACED_CEASED"),
+            "DATE_PLACED_CEASED",
+            "order-end-before-start",
+            "The decision was reversed (DATE_PLACED_CEASED) before it was made (DATE_PLACED).",
+        ),
+        RowCheck(
+            "Missing",
+            _later("MIS_START", "MIS_END"),
+            "MIS_END",
+            "order-end-before-start",
+            "MIS_END is before MIS_START.",
+        ),
+        RowCheck(
+            "SWEpisodes",
+            _later("SW_DECOM", "SW_DEC"),
+            "SW_DEC",
+            "order-end-before-start",
+            "SW_DEC is before SW_DECOM.",
+        ),
+    ]
 
 
 def check_return(
     year: int, tables: dict[str, pl.DataFrame], files: dict[str, str]
 ) -> list[Problem]:
+    frames = _prepare(tables)
     problems: list[Problem] = []
-
-    def warn(table: str, rows: pl.DataFrame, column: str, code: str, message: str) -> None:
-        """Warn about each row in `rows` (which has `_row` and `_value`)."""
-        problems.extend(
-            from_rows(
-                files[table],
-                rows,
-                column=column,
-                code=code,
-                message=message,
-                severity=Severity.WARNING,
-                personal=column in {"CHILD", "DOB"},
-            )
+    for rule in rules(year):
+        frame = frames.get(rule.table)
+        if frame is None:
+            continue
+        broken = frame.filter(rule.breaks.fill_null(False)).with_columns(_value=pl.col(rule.column))
+        problems += from_rows(
+            files[rule.table],
+            broken,
+            column=rule.column,
+            code=rule.code,
+            message=rule.message,
+            severity=Severity.WARNING,
+            personal=rule.column in {"CHILD", "DOB"},
         )
-
-    episodes = tables.get("Episodes")
-    if episodes is not None:
-        _check_episodes(episodes, year, warn)
-        milestones = _milestones(episodes)
-        ad1 = tables.get("AD1")
-        if ad1 is not None:
-            _check_adoption(ad1, milestones, warn)
-        placed = tables.get("PlacedAdoption")
-        if placed is not None:
-            _check_placed_adoption(placed, milestones, warn)
-    header = tables.get("Header")
-    if header is not None:
-        dupes = header.filter(pl.col("CHILD").is_duplicated() & pl.col("CHILD").is_not_null())
-        warn(
-            "Header",
-            dupes.with_columns(_value=pl.col("CHILD")),
-            "CHILD",
-            "duplicate-child",
-            "This child appears more than once in the Header table.",
-        )
-        if episodes is not None:
-            unknown = episodes.filter(~pl.col("CHILD").is_in(header["CHILD"].implode()))
-            warn(
-                "Episodes",
-                unknown.unique("CHILD", keep="first").with_columns(_value=pl.col("CHILD")),
-                "CHILD",
-                "child-not-in-header",
-                "This child has episodes but no row in the Header table.",
-            )
-    for table, start, end in (
-        ("Missing", "MIS_START", "MIS_END"),
-        ("SWEpisodes", "SW_DECOM", "SW_DEC"),
-    ):
-        frame = tables.get(table)
-        if frame is not None:
-            warn(
-                table,
-                frame.filter(pl.col(end) < pl.col(start)).with_columns(_value=pl.col(end)),
-                end,
-                "order-end-before-start",
-                f"{end} is before {start}.",
-            )
     return problems
 
 
-def _check_episodes(episodes: pl.DataFrame, year: int, warn: _Warn) -> None:
-    ordered = episodes.sort("CHILD", "DECOM").with_columns(
-        next_decom=pl.col("DECOM").shift(-1).over("CHILD")
+def _prepare(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The return's tables with the columns the rules compare against."""
+    frames = dict(tables)
+    episodes = tables.get("Episodes")
+    if episodes is None:
+        return frames
+    header = tables.get("Header")
+    children = (
+        header["CHILD"].implode()
+        if header is not None
+        else pl.Series([[]], dtype=pl.List(pl.String))
     )
-    warn(
-        "Episodes",
-        ordered.filter(pl.col("DEC") < pl.col("DECOM")).with_columns(_value=pl.col("DEC")),
-        "DEC",
-        "order-dec-before-decom",
-        "The episode ends (DEC) before it starts (DECOM).",
+    frames["Episodes"] = episodes.sort("CHILD", "DECOM").with_columns(
+        next_decom=pl.col("DECOM").shift(-1).over("CHILD"),
+        in_header=pl.lit(header is None) | pl.col("CHILD").is_in(children),
+        first_of_child=pl.int_range(pl.len()).over("CHILD") == 0,
     )
-    warn(
-        "Episodes",
-        ordered.filter(pl.col("DECOM") > year_end(year)).with_columns(_value=pl.col("DECOM")),
-        "DECOM",
-        "date-after-year",
-        f"The episode starts after the end of the {year_label(year)} collection year "
-        f"({year_end(year):%d/%m/%Y}).",
-    )
-    warn(
-        "Episodes",
-        ordered.filter(pl.col("DEC") < year_start(year)).with_columns(_value=pl.col("DEC")),
-        "DEC",
-        "date-before-year",
-        f"The episode ended before the {year_label(year)} collection year began, so it "
-        "does not belong in this return.",
-    )
-    warn(
-        "Episodes",
-        ordered.filter(pl.struct("CHILD", "DECOM").is_duplicated()).with_columns(
-            _value=pl.col("DECOM")
-        ),
-        "DECOM",
-        "duplicate-episode",
-        "The child has more than one episode starting on this date.",
-    )
-    warn(
-        "Episodes",
-        ordered.filter(
-            pl.col("next_decom").is_not_null()
-            & (pl.col("next_decom") != pl.col("DECOM"))
-            & (pl.col("DEC").is_null() | (pl.col("DEC") > pl.col("next_decom")))
-        ).with_columns(_value=pl.col("DEC")),
-        "DEC",
-        "episodes-overlap",
-        "The episode is still open (or ends) after the child's next episode starts.",
-    )
-
-
-def _milestones(episodes: pl.DataFrame) -> pl.DataFrame:
-    """Per child: the start of the latest period of care, and the first and the latest
-    placement for adoption held in this return. The decision comes before any placement
-    for adoption; the match recorded in AD1 (the one that led to adoption) comes before
-    the latest, which allows for a placement that broke down and a new match."""
     placed = pl.col("DECOM").filter(pl.col("PLACE").is_in(PLACED_FOR_ADOPTION))
-    return episodes.group_by("CHILD").agg(
+    # The decision comes before any placement for adoption; the match recorded in AD1 (the
+    # one that led to adoption) before the latest, allowing for a placement that broke down.
+    milestones = episodes.group_by("CHILD").agg(
         entered=pl.col("DECOM").filter(pl.col("RNE") == "S").max(),
         placed=placed.min(),
         placed_last=placed.max(),
     )
-
-
-def _check_adoption(ad1: pl.DataFrame, milestones: pl.DataFrame, warn: _Warn) -> None:
-    joined = ad1.join(milestones, on="CHILD", how="left")
-    warn(
-        "AD1",
-        joined.filter(pl.col("DATE_MATCH") < pl.col("DATE_INT")).with_columns(
-            _value=pl.col("DATE_INT")
-        ),
-        "DATE_INT",
-        "order-match-before-decision",
-        "The match (DATE_MATCH) is before the decision that the child should be placed "
-        "for adoption (DATE_INT) (DfE rule 333).",
-    )
-    warn(
-        "AD1",
-        joined.filter(pl.col("DATE_INT") < pl.col("entered")).with_columns(
-            _value=pl.col("DATE_INT")
-        ),
-        "DATE_INT",
-        "order-decision-before-care",
-        "The decision that the child should be placed for adoption is before the child "
-        "started to be looked after in their latest period of care (DfE rule 334).",
-    )
-    warn(
-        "AD1",
-        joined.filter(pl.col("DATE_MATCH") > pl.col("placed_last")).with_columns(
-            _value=pl.col("DATE_MATCH")
-        ),
-        "DATE_MATCH",
-        "order-placed-before-match",
-        "The child was placed for adoption (an A3-A6 episode) before the match date "
-        "(DfE rule 331).",
-    )
-    warn(
-        "AD1",
-        joined.filter(pl.col("DATE_INT") > pl.col("placed")).with_columns(
-            _value=pl.col("DATE_INT")
-        ),
-        "DATE_INT",
-        "order-placed-before-decision",
-        "The child was placed for adoption (an A3-A6 episode) before the decision that "
-        "they should be (DfE rule 521).",
-    )
-
-
-def _check_placed_adoption(placed: pl.DataFrame, milestones: pl.DataFrame, warn: _Warn) -> None:
-    joined = placed.join(milestones, on="CHILD", how="left")
-    warn(
-        "PlacedAdoption",
-        joined.filter(pl.col("DATE_PLACED") < pl.col("entered")).with_columns(
-            _value=pl.col("DATE_PLACED")
-        ),
-        "DATE_PLACED",
-        "order-decision-before-care",
-        "The decision that the child should be placed for adoption is before the child "
-        "started to be looked after (DfE rule 1003).",
-    )
-    warn(
-        "PlacedAdoption",
-        joined.filter(pl.col("DATE_PLACED_CEASED") < pl.col("DATE_PLACED")).with_columns(
-            _value=pl.col("DATE_PLACED_CEASED")
-        ),
-        "DATE_PLACED_CEASED",
-        "order-end-before-start",
-        "The decision was reversed (DATE_PLACED_CEASED) before it was made (DATE_PLACED).",
-    )
+    for name in ("AD1", "PlacedAdoption"):
+        if name in tables:
+            frames[name] = tables[name].join(milestones, on="CHILD", how="left")
+    return frames

@@ -222,15 +222,5 @@ def _message(column: Column, code: str, value: str | None, year: int | None) -> 
         return f"{name} '{value}' is not a known code. Expected: {listed}."
     return (
         f"{name} '{value}' ({found.description}) is not valid{when}: it is valid "
-        f"{_years_text(found.first_year, found.last_year)}. Expected: {listed}."
+        f"{found.valid_years}. Expected: {listed}."
     )
-
-
-def _years_text(first: int | None, last: int | None) -> str:
-    if first is not None and last is not None:
-        return f"from {year_label(first)} to {year_label(last)}"
-    if first is not None:
-        return f"from {year_label(first)}"
-    if last is not None:
-        return f"up to {year_label(last)}"
-    return "in every year"
