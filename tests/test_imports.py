@@ -94,7 +94,7 @@ def test_the_la_must_be_named_when_it_is_not_obvious(engine: Engine, tmp_path: P
 
 
 def test_warnings_are_stored_with_the_batch(engine: Engine, tmp_path: Path) -> None:
-    folder = minimal_return(tmp_path, header=HEADER.replace("WBRI", "XXXX"))
+    folder = minimal_return(tmp_path / "returns", header=HEADER.replace("WBRI", "XXXX"))
     imports.import_returns(engine, [folder], la="931")
     with engine.connect() as conn:
         rows = conn.execute(
@@ -103,16 +103,34 @@ def test_warnings_are_stored_with_the_batch(engine: Engine, tmp_path: Path) -> N
     assert [tuple(r) for r in rows] == [("code-unknown", 2, "warning")]
 
 
+LATER = """
+CHILD | DECOM      | RNE | LS | CIN | PLACE | PLACE_PROVIDER | DEC        | REC | REASON_PLACE_CHANGE | HOME_POST | PL_POST  | URN
+1     | 01/09/2022 | L   | C2 | N1  | U6    | PR1            | 01/06/2023 | E4A |                     | ZZ1 1AA   | ZZ9 9ZZ  | SC000001
+"""
+
+
 def test_several_years_are_stitched_into_one_history(engine: Engine, tmp_path: Path) -> None:
     tmp_path = tmp_path / "returns"
     minimal_return(tmp_path / "903_2022-23")
-    later = """
-    CHILD | DECOM      | RNE | LS | CIN | PLACE | PLACE_PROVIDER | DEC        | REC | REASON_PLACE_CHANGE | HOME_POST | PL_POST  | URN
-    1     | 01/09/2022 | L   | C2 | N1  | U6    | PR1            | 01/06/2023 | E4A |                     | ZZ1 1AA   | ZZ9 9ZZ  | SC000001
-    """
     write_table(tmp_path / "903_2023-24" / "header.csv", HEADER)
-    write_table(tmp_path / "903_2023-24" / "episodes.csv", later)
+    write_table(tmp_path / "903_2023-24" / "episodes.csv", LATER)
     outcome = imports.import_returns(engine, [tmp_path], la="931")
     assert outcome.rebuilt is not None
     assert outcome.rebuilt.episodes == 3
     assert outcome.rebuilt.changes == {"replaced-by-later-year": 1}
+
+
+def test_adding_a_year_stores_only_that_year(engine: Engine, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    minimal_return(returns / "903_2022-23")
+    imports.import_returns(engine, [returns], la="931")
+    write_table(returns / "903_2023-24" / "header.csv", HEADER)
+    write_table(returns / "903_2023-24" / "episodes.csv", LATER)
+    (returns / "notes.csv").write_text("A,B,C\n1,2,3\n")
+    outcome = imports.import_returns(engine, [returns], la="931")
+    assert outcome.saved is not None
+    assert (outcome.saved.stored_years, outcome.saved.unchanged_years) == ([2023], [2022])
+    with engine.connect() as conn:
+        stored = conn.execute(select(import_problem.c.batch_id, import_problem.c.code)).all()
+    # The note about the unread file is kept with the new batch.
+    assert [tuple(r) for r in stored] == [(2, "file-unrecognised")]

@@ -207,3 +207,11 @@ def test_an_excel_workbook_is_explained_not_read(tmp_path: Path) -> None:
     assert codes(read_returns([tmp_path / "return.xlsx"])) == [("file-spreadsheet", "error")]
     minimal_return(tmp_path)
     assert codes(read_returns([tmp_path])) == [("file-spreadsheet", "warning")]
+
+
+def test_a_table_with_headings_but_no_rows_is_an_empty_table(tmp_path: Path) -> None:
+    minimal_return(tmp_path)
+    write_table(tmp_path / "missing.csv", "CHILD | DOB | MISSING | MIS_START | MIS_END")
+    result = read_returns([tmp_path])
+    assert codes(result) == []
+    assert result.rows == {"Header": 2, "Episodes": 3, "Missing": 0}

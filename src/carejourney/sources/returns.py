@@ -65,7 +65,7 @@ def read_returns(
         problems.append(error("(no files)", "no-files", "No files were given."))
     groups, year_problems = _assign_years(raws, year)
     problems += year_problems
-    returns = {year: Return(year) for year in sorted(groups)}
+    returns = {y: Return(y) for y in sorted(groups)}
     # Each table is cleaned once for all years and files: one pass, however many returns.
     gathered: dict[str, list[pl.DataFrame]] = defaultdict(list)
     for ret_year, members in groups.items():
@@ -91,8 +91,11 @@ def read_returns(
     for name, frames in gathered.items():
         frame, found = clean_table(pl.concat(frames, how="diagonal"), TABLES_BY_NAME[name])
         problems += found
-        for (year,), part in frame.partition_by("_year", as_dict=True).items():
-            returns[int(str(year))].tables[name] = part.drop("_file", "_year")
+        parts = frame.partition_by("_year", as_dict=True)
+        for ret in returns.values():
+            if name in ret.files:  # a file with headings but no rows gives an empty table
+                part = parts.get((ret.year,), frame.clear())
+                ret.tables[name] = part.drop("_file", "_year")
     for ret in returns.values():
         problems += _missing_tables(ret)
         problems += checks.check_return(

@@ -96,15 +96,11 @@ def clean_table(
     )
     # Where every date in a column is dd/mm/yyyy, the other formats need not be tried.
     dates = [c for c in present if c.kind is Kind.DATE]
-    usual = (
-        text.select(
-            (pl.col(c.name).is_null() | parse_usual_date(pl.col(c.name)).is_not_null()).all()
-            for c in dates
-        ).row(0)
-        if dates and text.height
-        else ()
+    usual = text.select(
+        (pl.col(c.name).is_null() | parse_usual_date(pl.col(c.name)).is_not_null()).all()
+        for c in dates
     )
-    fast = {c.name for c, ok in zip(dates, usual, strict=True) if ok}
+    fast = {c.name for c in dates if usual[c.name].item()}
     out = text.select(
         "_row",
         "_file",

@@ -13,12 +13,14 @@ import polars as pl
 
 from carejourney.sources.values import parse_date
 
-# Dates that fall inside the collection year of the return that holds them.
-IN_YEAR_DATES = {
-    "Episodes": "DECOM",
-    "Reviews": "REVIEW",
-    "Missing": "MIS_START",
-    "SWEpisodes": "SW_DECOM",
+# Dates that fall inside the collection year of the return that holds them, in the order
+# they are trusted: an episode ends (DEC) within the year of the return that reports it,
+# as do reviews and missing episodes. Episodes all still open fall back on the latest start.
+IN_YEAR_DATES: dict[str, tuple[str, ...]] = {
+    "Episodes": ("DEC", "DECOM"),
+    "Reviews": ("REVIEW",),
+    "Missing": ("MIS_START",),
+    "SWEpisodes": ("SW_DEC",),
 }
 _TWO_YEARS = re.compile(r"(?<!\d)(20\d\d)[-_ /]?(20\d\d|\d\d)(?!\d)")
 _ONE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -66,11 +68,19 @@ def year_end(year: int) -> dt.date:
 
 
 def data_year(table_name: str, frame: pl.DataFrame) -> int | None:
-    """The collection year of the latest in-year date in a raw table, if it has any."""
-    column = IN_YEAR_DATES.get(table_name)
-    if column is None or column not in frame.columns:
-        return None
-    # Dates after today are typing mistakes, not evidence of the year.
-    dates = parse_date(pl.col(column))
-    latest = frame.select(dates.filter(dates <= dt.date.today()).max()).item()
-    return None if latest is None else year_of(latest)
+    """The collection year a raw table's dates say it belongs to, if they say.
+
+    The year most of its in-year dates fall in, so that a few mistyped dates do not
+    mislead; for episodes that are all still open, the year of the latest start."""
+    for column in IN_YEAR_DATES.get(table_name, ()):
+        if column not in frame.columns:
+            continue
+        dates = parse_date(pl.col(column)).drop_nulls()
+        years = pl.when(dates.dt.month() >= 4).then(dates.dt.year()).otherwise(dates.dt.year() - 1)
+        if column == "DECOM":
+            found = frame.select(years.max()).item()
+        else:
+            found = frame.select(years.mode().sort(descending=True).first()).item()
+        if found is not None:
+            return int(found)
+    return None

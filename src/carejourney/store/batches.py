@@ -58,7 +58,8 @@ def save(
         if current.get(r.year) is None
         or current[r.year].fingerprint != fingerprint(r, tool_version)
     ]
-    saved = Saved(None, unchanged_years=[r.year for r in returns if r not in changed])
+    unchanged = [r for r in returns if r.year not in {c.year for c in changed}]
+    saved = Saved(None, unchanged_years=[r.year for r in unchanged])
     if not changed:
         return saved
     batch_id: int = conn.execute(
@@ -99,8 +100,9 @@ def save(
                 la=la, year=ret.year, batch_id=batch_id, fingerprint=fingerprint(ret, tool_version)
             )
         )
-    kept_files = {f.name for r in changed for f in r.files.values()}
-    warnings = [p for p in problems if p.file in kept_files or p.file.startswith("(")]
+    # Warnings about a year left unchanged were stored with the batch that holds it.
+    unchanged_files = {f.name for r in unchanged for f in r.files.values()}
+    warnings = [p for p in problems if p.file not in unchanged_files]
     if warnings:
         conn.execute(
             insert(import_problem),
