@@ -102,3 +102,9 @@ def test_no_child_id_dob_or_postcode_is_ever_printed_or_logged(
     for out in outputs:
         for secret in (secret_id, secret_dob, secret_post, "8888888", "31/02/2011"):
             assert secret not in out
+
+
+def test_a_database_that_cannot_be_reached_is_explained() -> None:
+    code, out = run("status", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert code == 2
+    assert "Cannot use the database" in out and "Traceback" not in out
