@@ -17,8 +17,6 @@ recorded with the rule that made it:
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from carejourney.schema.ssda903 import EPISODES
@@ -57,7 +55,11 @@ def stitch(episodes: pl.DataFrame, latest_year: int) -> tuple[pl.DataFrame, pl.D
         .otherwise(pl.lit("replaced-by-later-year")),
         column=pl.lit(None, pl.String),
         before=pl.lit(None, pl.String),
-        after=pl.concat_str(pl.lit("kept the row from "), pl.col("kept_year").cast(pl.String)),
+        after=pl.format(
+            "kept the row from the {}/{} return",
+            pl.col("kept_year"),
+            ((pl.col("kept_year") + 1) % 100).cast(pl.String).str.zfill(2),
+        ),
     )
 
     ordered = kept.sort("CHILD", "DECOM").with_columns(
@@ -114,7 +116,3 @@ def stitch(episodes: pl.DataFrame, latest_year: int) -> tuple[pl.DataFrame, pl.D
         [frame.cast(CHANGE_SCHEMA) for frame in (drop_changes, dec_changes, rec_changes)]  # type: ignore[arg-type]
     ).sort("CHILD", "DECOM", "rule")
     return history, changes
-
-
-def year_end_date(year: int) -> dt.date:
-    return dt.date(year + 1, 3, 31)
