@@ -121,6 +121,15 @@ class Table:
         return "ssda903_" + self.name.lower()
 
 
+class Nation(StrEnum):
+    """The UK nations whose law, timescales and bank holidays differ. England and Wales
+    share their bank holidays."""
+
+    ENGLAND_AND_WALES = "england-and-wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern-ireland"
+
+
 def year_label(year: int) -> str:
     """2024 -> '2024/25', the way collection years are written in LAs."""
     return f"{year}/{(year + 1) % 100:02d}"

@@ -1,0 +1,1 @@
+"""Rule sets as data: timescales, aims and their sources, validated from TOML."""

@@ -1,0 +1,1 @@
+"""Measures over whole tables: timescales, drift, cohorts, survival, SPC and more."""
