@@ -8,7 +8,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from carejourney import imports
 from carejourney.store import queries
-from carejourney.store.tables import RETURN_TABLES, import_problem
+from carejourney.store.tables import RETURN_TABLES, import_problem, tracker_milestone
 from tests.returns import EPISODES, HEADER, minimal_return, write_table
 
 
@@ -134,3 +134,40 @@ def test_adding_a_year_stores_only_that_year(engine: Engine, tmp_path: Path) -> 
         stored = conn.execute(select(import_problem.c.batch_id, import_problem.c.code)).all()
     # The note about the unread file is kept with the new batch.
     assert [tuple(r) for r in stored] == [(2, "file-unrecognised")]
+
+
+TRACKER = """
+CHILD | MILESTONE                 | DATE       | NOTE
+1     | permanence_recommendation | 01/02/2023 |
+2     | panel                     | 01/03/2023 |
+"""
+
+
+def test_a_tracker_is_stored_then_left_alone_then_replaced(engine: Engine, tmp_path: Path) -> None:
+    returns = minimal_return(tmp_path / "returns")
+    write_table(returns / "tracker.csv", TRACKER)
+    first = imports.import_returns(engine, [returns], la="931")
+    assert first.saved is not None and first.saved.tracker == "stored"
+    assert first.saved.rows["Tracker"] == 2
+    again = imports.import_returns(engine, [returns], la="931")
+    assert again.saved is not None and (again.saved.batch_id, again.saved.tracker) == (
+        None,
+        "unchanged",
+    )
+    write_table(returns / "tracker.csv", "\n".join(TRACKER.strip().splitlines()[:2]))
+    third = imports.import_returns(engine, [returns], la="931")
+    assert third.saved is not None and third.saved.tracker == "replaced"
+    assert third.saved.stored_years == []  # the return itself was unchanged
+    with engine.connect() as conn:
+        rows = conn.execute(select(tracker_milestone.c.child, tracker_milestone.c.milestone)).all()
+        [summary] = queries.summarise(conn)
+    assert [tuple(r) for r in rows] == [("1", "permanence_recommendation")]
+    assert summary.rows["Tracker"] == 1
+
+
+def test_a_tracker_alone_can_be_imported(engine: Engine, tmp_path: Path) -> None:
+    write_table(tmp_path / "returns" / "tracker.csv", TRACKER)
+    outcome = imports.import_returns(engine, [tmp_path / "returns"], la="931")
+    assert outcome.stored and outcome.saved is not None and outcome.saved.rows == {"Tracker": 2}
+    with engine.connect() as conn:
+        assert queries.local_authorities(conn) == ["931"]

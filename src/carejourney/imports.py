@@ -69,10 +69,10 @@ def import_returns(
     with engine.begin() as conn:
         if progress:
             progress(f"storing {sum(read.rows.values()):,} rows")
-        outcome.saved = save(conn, la, read.returns, read.problems, __version__)
+        outcome.saved = save(conn, la, read, __version__)
         if progress:
             progress("stitching years into one history per child")
-        if outcome.saved.batch_id is not None:
+        if outcome.saved.stored_years:
             stored = {
                 r.year: r.tables["Episodes"]
                 for r in read.returns

@@ -65,6 +65,11 @@ def _years(years: list[int]) -> str:
 
 
 def print_read(result: ReadResult) -> None:
+    if result.tracker is not None:
+        console.print(
+            f"Tracker: {result.tracker.height:,} milestones from "
+            f"{_count(len(result.tracker_files), 'file')}."
+        )
     if not result.returns:
         return
     table = Table(title="What the files hold")
@@ -126,7 +131,10 @@ def print_import(outcome: ImportOutcome, db: str) -> None:
         )
         return
     parts = [f"[green]Stored batch {saved.batch_id}[/] for LA {outcome.la} in {db}:"]
-    parts.append("years " + ", ".join(year_label(y) for y in saved.stored_years))
+    if saved.stored_years:
+        parts.append("years " + ", ".join(year_label(y) for y in saved.stored_years))
+    if saved.tracker in ("stored", "replaced"):
+        parts.append(f"tracker milestones ({saved.tracker})")
     if saved.replaced_years:
         parts.append("(replacing " + ", ".join(year_label(y) for y in saved.replaced_years) + ")")
     if saved.unchanged_years:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from carejourney.schema.milestones import MILESTONES
 from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import CodeList, Column, Kind, Table, year_label
 
 OUTPUT = Path("docs") / "data-dictionary.md"
@@ -44,7 +46,35 @@ def render_markdown() -> str:
     lines += ["## Code lists", ""]
     for code_list, users in _code_lists(TABLES).items():
         lines += _code_list_section(code_list, users)
+    lines += _tracker_section()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _tracker_section() -> list[str]:
+    """The tracker file and the milestones it may name."""
+    lines = [
+        "## Tracker files",
+        "",
+        "Milestones no national return holds are loaded from a tracker: a CSV file with the "
+        "columns below, recognised by its headings like any other table. It belongs to no "
+        "collection year: importing a tracker replaces all of the LA's tracker milestones "
+        "with the ones in the file(s) given.",
+        "",
+    ]
+    lines += _table_section(TRACKER)
+    lines += [
+        "### Milestones",
+        "",
+        "`MILESTONE` is one of these names, or its label in any case "
+        "(`Permanence recommendation` is read as `permanence_recommendation`). Milestones "
+        "whose source is SSDA903 come from the return; a tracker may record them too.",
+        "",
+    ]
+    lines += _grid(
+        ["name", "label", "whose journey", "description", "source"],
+        [[f"`{m.name}`", m.label, str(m.subject), m.description, m.source] for m in MILESTONES],
+    )
+    return [*lines, ""]
 
 
 def main() -> None:

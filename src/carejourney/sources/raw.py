@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from carejourney.schema.ssda903 import TABLES
+from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import Table
 from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Problem, error, warning
@@ -30,7 +31,7 @@ def recognise(columns: list[str]) -> Table | None:
     are present; the best match wins (most columns, then the closest fit)."""
     present = set(columns)
     best: tuple[int, float, Table] | None = None
-    for table in TABLES:
+    for table in (*TABLES, TRACKER):
         matched = len(present & set(table.column_names))
         if matched < max(3, (len(table.columns) + 1) // 2):
             continue
@@ -71,7 +72,8 @@ def read_csv(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
                 "Not an SSDA903 table: its column headings ("
                 + ", ".join(h[:30] for h in headings[:8])
                 + ("…" if len(headings) > 8 else "")
-                + ") match none of the tables in the data dictionary, so it was not read.",
+                + ") match none of the tables in the data dictionary (the SSDA903 tables, or "
+                "a tracker with CHILD, MILESTONE, DATE, NOTE), so it was not read.",
             )
         ]
     # The headings are row 1, so the first data row is row 2, as in a spreadsheet.

@@ -10,11 +10,13 @@ from pathlib import Path
 import polars as pl
 
 from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
+from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
 from carejourney.sources.files import SourceFile, gather
 from carejourney.sources.problems import Problem, error, warning
 from carejourney.sources.raw import RawTable, read_csv
+from carejourney.sources.tracker import read_trackers
 from carejourney.sources.values import clean_table
 from carejourney.sources.xml_return import is_xml, read_xml
 from carejourney.sources.years import IN_YEAR_DATES, NameHint, data_year, name_hint
@@ -40,6 +42,9 @@ class ReadResult:
     returns: list[Return]
     files: list[SourceFile]
     problems: list[Problem]
+    # Tracker milestones (CHILD, MILESTONE, DATE, NOTE, _row, _file), from any tracker files.
+    tracker: pl.DataFrame | None = None
+    tracker_files: list[SourceFile] = field(default_factory=list)
 
     @property
     def rows(self) -> dict[str, int]:
@@ -47,6 +52,8 @@ class ReadResult:
         for ret in self.returns:
             for name, frame in ret.tables.items():
                 counts[name] += frame.height
+        if self.tracker is not None:
+            counts["Tracker"] = self.tracker.height
         return dict(counts)
 
 
@@ -63,6 +70,11 @@ def read_returns(
         problems += file_problems
     if not raws and not problems:
         problems.append(error("(no files)", "no-files", "No files were given."))
+    # Trackers belong to no collection year: they are read on their own.
+    trackers = [r for r in raws if r.table is TRACKER]
+    raws = [r for r in raws if r.table is not TRACKER]
+    tracker, tracker_problems = read_trackers(trackers)
+    problems += tracker_problems
     groups, year_problems = _assign_years(raws, year)
     problems += year_problems
     returns = {y: Return(y) for y in sorted(groups)}
@@ -101,7 +113,13 @@ def read_returns(
         problems += checks.check_return(
             ret.year, ret.tables, {t: f.name for t, f in ret.files.items()}
         )
-    return ReadResult(list(returns.values()), files, sorted(problems, key=_problem_order))
+    return ReadResult(
+        list(returns.values()),
+        files,
+        sorted(problems, key=_problem_order),
+        tracker,
+        [r.file for r in trackers],
+    )
 
 
 def _problem_order(p: Problem) -> tuple[int, str, int, str]:

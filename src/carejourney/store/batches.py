@@ -1,24 +1,28 @@
-"""Store checked returns as one import batch: all or nothing, with provenance."""
+"""Store checked returns and trackers as one import batch: all or nothing, with provenance."""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
 from sqlalchemy import Connection, delete, insert, select
 
-from carejourney.sources.problems import Problem, Severity
-from carejourney.sources.returns import Return
+from carejourney.sources.files import SourceFile
+from carejourney.sources.problems import Severity
+from carejourney.sources.returns import ReadResult
 from carejourney.store.bulk import insert_frame
 from carejourney.store.tables import (
     RETURN_TABLES,
     import_batch,
     import_file,
     import_problem,
+    la_tracker,
     la_year,
+    tracker_milestone,
 )
 
 
@@ -29,39 +33,49 @@ class Saved:
     replaced_years: list[int] = field(default_factory=list)
     unchanged_years: list[int] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    tracker: str | None = None  # "stored", "replaced" or "unchanged" when trackers were given
 
 
-def fingerprint(ret: Return, tool_version: str) -> str:
-    """The same files for the same year, read by the same version of carejourney, give
-    the same fingerprint whatever the files are called. A new version may read files
-    differently, so importing them again with it replaces the year."""
-    digest = hashlib.sha256(f"{ret.year};{tool_version};".encode())
-    for table in sorted(ret.files):
-        digest.update(f"{table}:{ret.files[table].sha256};".encode())
+def fingerprint(label: str, files: Iterable[tuple[str, SourceFile]], tool_version: str) -> str:
+    """The same files, read by the same version of carejourney, give the same fingerprint
+    whatever the files are called. A new version may read files differently, so importing
+    them again with it replaces what they hold."""
+    digest = hashlib.sha256(f"{label};{tool_version};".encode())
+    for table, file in sorted(files, key=lambda pair: (pair[0], pair[1].sha256)):
+        digest.update(f"{table}:{file.sha256};".encode())
     return digest.hexdigest()
 
 
-def save(
-    conn: Connection, la: str, returns: list[Return], problems: list[Problem], tool_version: str
-) -> Saved:
-    """Store `returns` for `la` in the caller's transaction.
+def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Saved:
+    """Store what `read` holds for `la`, in the caller's transaction.
 
-    A year already stored from identical files is left alone; a year stored from other
-    files is replaced whole. Returns with errors must never reach here."""
-    assert not any(p.severity is Severity.ERROR for p in problems)
+    A year (or a tracker) already stored from identical files is left alone; one stored
+    from other files is replaced whole. Reads with errors must never reach here."""
+    assert not any(p.severity is Severity.ERROR for p in read.problems)
     current = {
-        row.year: row for row in conn.execute(select(la_year).where(la_year.c.la == la)).all()
+        row.year: row.fingerprint
+        for row in conn.execute(select(la_year).where(la_year.c.la == la)).all()
     }
-    changed = [
-        r
-        for r in returns
-        if current.get(r.year) is None
-        or current[r.year].fingerprint != fingerprint(r, tool_version)
-    ]
-    unchanged = [r for r in returns if r.year not in {c.year for c in changed}]
+    prints = {r.year: fingerprint(str(r.year), r.files.items(), tool_version) for r in read.returns}
+    changed = [r for r in read.returns if current.get(r.year) != prints[r.year]]
+    unchanged = [r for r in read.returns if current.get(r.year) == prints[r.year]]
     saved = Saved(None, unchanged_years=[r.year for r in unchanged])
-    if not changed:
+
+    tracker_print = None
+    if read.tracker is not None:
+        tracker_print = fingerprint(
+            "tracker", [("Tracker", f) for f in read.tracker_files], tool_version
+        )
+        stored_print = conn.execute(
+            select(la_tracker.c.fingerprint).where(la_tracker.c.la == la)
+        ).scalar()
+        if stored_print == tracker_print:
+            saved.tracker, tracker_print = "unchanged", None
+        else:
+            saved.tracker = "stored" if stored_print is None else "replaced"
+    if not changed and tracker_print is None:
         return saved
+
     batch_id: int = conn.execute(
         insert(import_batch).values(
             la=la,
@@ -73,7 +87,6 @@ def save(
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     saved.batch_id = batch_id
-    total = 0
     for ret in changed:
         if ret.year in current:
             saved.replaced_years.append(ret.year)
@@ -84,32 +97,72 @@ def save(
         for name, frame in ret.tables.items():
             n = insert_frame(conn, RETURN_TABLES[name], _for_store(frame, batch_id, la, ret.year))
             saved.rows[name] = saved.rows.get(name, 0) + n
-            total += n
-            conn.execute(
-                insert(import_file).values(
-                    batch_id=batch_id,
-                    name=ret.files[name].name,
-                    sha256=ret.files[name].sha256,
-                    year=ret.year,
-                    table_name=name,
-                    rows=n,
-                )
-            )
+            _record_file(conn, batch_id, ret.files[name], name, n, ret.year)
         conn.execute(
             insert(la_year).values(
-                la=la, year=ret.year, batch_id=batch_id, fingerprint=fingerprint(ret, tool_version)
+                la=la, year=ret.year, batch_id=batch_id, fingerprint=prints[ret.year]
             )
         )
-    # Warnings about a year left unchanged were stored with the batch that holds it.
+    if tracker_print is not None and read.tracker is not None:
+        saved.rows["Tracker"] = _replace_tracker(conn, la, batch_id, read, tracker_print)
+
+    # Warnings about what was left unchanged were stored with the batch that holds it.
     unchanged_files = {f.name for r in unchanged for f in r.files.values()}
-    warnings = [p for p in problems if p.file not in unchanged_files]
+    if saved.tracker == "unchanged":
+        unchanged_files |= {f.name for f in read.tracker_files}
+    warnings = [p for p in read.problems if p.file not in unchanged_files]
     if warnings:
         conn.execute(
             insert(import_problem),
             [{"batch_id": batch_id, **p.as_dict()} for p in warnings],
         )
-    conn.execute(import_batch.update().where(import_batch.c.id == batch_id).values(rows=total))
+    conn.execute(
+        import_batch.update()
+        .where(import_batch.c.id == batch_id)
+        .values(rows=sum(saved.rows.values()))
+    )
     return saved
+
+
+def _replace_tracker(
+    conn: Connection, la: str, batch_id: int, read: ReadResult, tracker_print: str
+) -> int:
+    assert read.tracker is not None
+    conn.execute(delete(tracker_milestone).where(tracker_milestone.c.la == la))
+    conn.execute(delete(la_tracker).where(la_tracker.c.la == la))
+    rows = insert_frame(
+        conn,
+        tracker_milestone,
+        read.tracker.select(
+            child="CHILD",
+            milestone="MILESTONE",
+            date="DATE",
+            note="NOTE",
+            source_file="_file",
+            source_row="_row",
+        ).with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la)),
+    )
+    counts = read.tracker.group_by("_file").len()
+    for file in read.tracker_files:
+        n = counts.filter(pl.col("_file") == file.name)["len"].sum()
+        _record_file(conn, batch_id, file, "Tracker", int(n), None)
+    conn.execute(insert(la_tracker).values(la=la, batch_id=batch_id, fingerprint=tracker_print))
+    return rows
+
+
+def _record_file(
+    conn: Connection, batch_id: int, file: SourceFile, table: str, rows: int, year: int | None
+) -> None:
+    conn.execute(
+        insert(import_file).values(
+            batch_id=batch_id,
+            name=file.name,
+            sha256=file.sha256,
+            year=year,
+            table_name=table,
+            rows=rows,
+        )
+    )
 
 
 def _for_store(frame: pl.DataFrame, batch_id: int, la: str, year: int) -> pl.DataFrame:

@@ -12,8 +12,10 @@ from carejourney.store.tables import (
     episode_history,
     import_batch,
     import_problem,
+    la_tracker,
     la_year,
     stitch_change,
+    tracker_milestone,
 )
 
 
@@ -41,7 +43,8 @@ class BatchSummary:
 
 
 def local_authorities(conn: Connection) -> list[str]:
-    return list(conn.execute(select(la_year.c.la).distinct().order_by(la_year.c.la)).scalars())
+    las = select(la_year.c.la).union(select(la_tracker.c.la)).subquery()
+    return list(conn.execute(select(las.c.la).order_by(las.c.la)).scalars())
 
 
 def summarise(conn: Connection) -> list[LaSummary]:
@@ -57,6 +60,11 @@ def summarise(conn: Connection) -> list[LaSummary]:
             count = conn.execute(select(func.count()).where(table.c.la == la)).scalar_one()
             if count:
                 rows[name] = count
+        trackers = conn.execute(
+            select(func.count()).where(tracker_milestone.c.la == la)
+        ).scalar_one()
+        if trackers:
+            rows["Tracker"] = trackers
         header = RETURN_TABLES["Header"]
         children = conn.execute(
             select(func.count(header.c.child.distinct())).where(header.c.la == la)
@@ -69,6 +77,7 @@ def summarise(conn: Connection) -> list[LaSummary]:
 
 def batches(conn: Connection) -> list[BatchSummary]:
     current = set(conn.execute(select(la_year.c.batch_id).distinct()).scalars())
+    current |= set(conn.execute(select(la_tracker.c.batch_id)).scalars())
     warnings: dict[int, int] = dict(
         conn.execute(
             select(import_problem.c.batch_id, func.count()).group_by(import_problem.c.batch_id)
@@ -107,7 +116,8 @@ def stored_problems(conn: Connection, batch: int | None = None) -> list[tuple[in
     if batch is not None:
         query = query.where(import_problem.c.batch_id == batch)
     else:
-        query = query.where(import_problem.c.batch_id.in_(select(la_year.c.batch_id)))
+        current = select(la_year.c.batch_id).union(select(la_tracker.c.batch_id))
+        query = query.where(import_problem.c.batch_id.in_(current))
     return [
         (
             r.batch_id,

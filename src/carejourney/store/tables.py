@@ -51,7 +51,7 @@ import_file = Table(
     Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
     Column("name", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("year", Integer, nullable=False),
+    Column("year", Integer),  # the collection year; blank for a tracker file
     Column("table_name", String(50), nullable=False),
     Column("rows", Integer, nullable=False),
 )
@@ -138,4 +138,32 @@ stitch_change = Table(
     Column("column", String(100)),
     Column("before", Text),
     Column("after", Text),
+)
+
+
+# Milestones from LAs' tracker files. A tracker is the LA's whole current list, so each
+# import that holds tracker files replaces all of that LA's tracker milestones.
+tracker_milestone = Table(
+    "tracker_milestone",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("la", String(20), nullable=False),
+    Column("child", String(100), nullable=False),
+    Column("milestone", String(100), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("note", Text),
+    Column("source_file", Text, nullable=False),
+    Column("source_row", Integer, nullable=False),
+    comment="Milestones recorded in LAs' tracker files.",
+)
+Index("ix_tracker_milestone_la_child", tracker_milestone.c.la, tracker_milestone.c.child)
+
+# Which batch holds each LA's tracker milestones, and the fingerprint of its files.
+la_tracker = Table(
+    "la_tracker",
+    metadata,
+    Column("la", String(20), primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
 )
