@@ -139,9 +139,23 @@ def _from_episodes(labelled: pl.DataFrame) -> list[pl.DataFrame]:
 
 
 def _from_tables(
-    ad1: pl.DataFrame | None, placed_adoption: pl.DataFrame | None, reviews: pl.DataFrame | None
+    ad1: pl.DataFrame | None,
+    placed_adoption: pl.DataFrame | None,
+    reviews: pl.DataFrame | None,
+    tracker: pl.DataFrame | None,
 ) -> list[pl.DataFrame]:
     parts = []
+    if tracker is not None:
+        parts.append(
+            tracker.select(
+                "CHILD",
+                period=pl.lit(None, pl.Int64),
+                milestone="MILESTONE",
+                date="DATE",
+                detail="NOTE",
+                source=pl.lit("tracker"),
+            ).filter(pl.col("date").is_not_null())
+        )
     if reviews is not None:
         parts.append(
             _rows(
@@ -185,14 +199,18 @@ def return_milestones(
     ad1: pl.DataFrame | None = None,
     placed_adoption: pl.DataFrame | None = None,
     reviews: pl.DataFrame | None = None,
+    tracker: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Every SSDA903 milestone of every child, one row each.
+    """Every SSDA903 milestone of every child, one row each, and any from trackers.
 
     `history` is the stitched Episodes history; `ad1`, `placed_adoption` and `reviews` are
     those tables (declared columns, any number of years' returns stacked), or None when
     not loaded. Columns: CHILD, period, milestone (a name from `MILESTONES`), date, detail
     (the REC, LS, PLACE, review code, reversal reason or FOSTER_CARE behind it), source
-    (where the date comes from). Sorted by CHILD, date and the order of `MILESTONES`."""
+    (where the date comes from). `tracker` has CHILD, MILESTONE (a declared name), DATE and
+    NOTE; its milestones join the period their date falls in, like AD1's, and a milestone
+    the return already dates on the same day is kept once, from the return.
+    Sorted by CHILD, date and the order of `MILESTONES`."""
     first_of_period = first_of_child() | (pl.col("period") != pl.col("period").shift(1))
     labelled = label_episodes(history).with_columns(
         _period_start=pl.when(first_of_period).then(pl.col("DECOM")).forward_fill(),
@@ -201,7 +219,9 @@ def return_milestones(
         .forward_fill(),
     )
     starts = labelled.filter(first_of_period).select("CHILD", "period", _start="DECOM")
-    dated = pl.concat([pl.DataFrame(schema=SCHEMA), *_from_tables(ad1, placed_adoption, reviews)])
+    dated = pl.concat(
+        [pl.DataFrame(schema=SCHEMA), *_from_tables(ad1, placed_adoption, reviews, tracker)]
+    )
     placed_in_time = (
         dated.drop("period")
         .sort("date")

@@ -1,0 +1,80 @@
+"""Every child's journey for one LA, built from what the store holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import Connection, Table, select
+
+from carejourney.journeys.milestones import return_milestones
+from carejourney.journeys.periods import periods_of_care, placements
+from carejourney.schema.ssda903 import EPISODES, TABLES_BY_NAME
+from carejourney.schema.tracker import TRACKER
+from carejourney.schema.types import Kind
+from carejourney.schema.types import Table as DeclaredTable
+from carejourney.store.tables import RETURN_TABLES, episode_history, tracker_milestone
+
+
+@dataclass(frozen=True)
+class Journeys:
+    """One LA's children: their stitched episodes, periods of care, placements, dated
+    milestones (from the returns and trackers) and who they are (from the latest Header)."""
+
+    la: str
+    history: pl.DataFrame
+    periods: pl.DataFrame
+    placements: pl.DataFrame
+    milestones: pl.DataFrame
+    children: pl.DataFrame  # CHILD, SEX, DOB, ETHNIC
+
+
+def load(conn: Connection, la: str) -> Journeys:
+    history = _read(conn, episode_history, EPISODES, la, extra=("year", "stitch_rules"))
+    tables = {
+        name: _read(conn, RETURN_TABLES[name], TABLES_BY_NAME[name], la, extra=("year",))
+        for name in ("Header", "AD1", "PlacedAdoption", "Reviews")
+    }
+    tracker = _read(conn, tracker_milestone, TRACKER, la)
+    children = (
+        tables["Header"]
+        .sort("year")
+        .unique("CHILD", keep="last")
+        .select("CHILD", "SEX", "DOB", "ETHNIC")
+        .sort("CHILD")
+    )
+    return Journeys(
+        la=la,
+        history=history,
+        periods=periods_of_care(history),
+        placements=placements(history),
+        milestones=return_milestones(
+            history,
+            ad1=tables["AD1"],
+            placed_adoption=tables["PlacedAdoption"],
+            reviews=tables["Reviews"],
+            tracker=tracker,
+        ),
+        children=children,
+    )
+
+
+def _read(
+    conn: Connection, table: Table, declared: DeclaredTable, la: str, extra: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """A stored table's rows for one LA, with the declared (upper-case) column names."""
+    names = [*declared.column_names, *extra]
+    schema = {
+        **{c.name: _dtype(c.kind) for c in declared.columns},
+        **{e: (pl.Int64 if e == "year" else pl.String) for e in extra},
+    }
+    rows = conn.execute(select(*[table.c[n.lower()] for n in names]).where(table.c.la == la)).all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _dtype(kind: Kind) -> pl.DataType:
+    if kind is Kind.DATE:
+        return pl.Date()
+    if kind is Kind.INTEGER:
+        return pl.Int64()
+    return pl.String()
