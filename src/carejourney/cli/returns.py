@@ -1,4 +1,4 @@
-"""The carejourney command line: a thin layer over carejourney's plain functions."""
+"""Commands for loading returns: import, check, status, problems, synth."""
 
 from __future__ import annotations
 
@@ -8,69 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from carejourney import imports, terminal
+from carejourney.cli.app import app
+from carejourney.cli.options import DbOption, PathsArgument, YearOption, connect, year_option
 from carejourney.sources.problems import Severity
-from carejourney.sources.years import parse_year
 from carejourney.store import database, queries
 
-app = typer.Typer(
-    help="carejourney: load an LA's SSDA903 returns and follow every child's journey.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
-    add_completion=False,
-)
 console = terminal.console
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database: a SQLite file path or a postgresql:// URL. "
-        f"Default: ${database.ENVIRONMENT_VARIABLE}, else {database.default_path()}.",
-        show_default=False,
-    ),
-]
-YearOption = Annotated[
-    str | None,
-    typer.Option(
-        "--year",
-        help="The collection year, e.g. 2024/25 (or 2024, the year it starts). "
-        "Default: read from the file names and the data.",
-        show_default=False,
-    ),
-]
-PathsArgument = Annotated[
-    list[Path],
-    typer.Argument(help="Files, folders or zip files holding the return (CSV or DfE XML)."),
-]
-
-
-def _connect(db: str | None) -> Engine:
-    """The database, or a message saying why it cannot be used (never a traceback)."""
-    url = database.resolve_url(db)
-    try:
-        return database.connect(db)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        terminal.err.print(
-            f"[bold red]Cannot use the database[/] {database.describe(url)}: {reason}\n"
-            "Check --db (a file path or postgresql://user@server/database) or "
-            f"${database.ENVIRONMENT_VARIABLE}.",
-            highlight=False,
-        )
-        raise typer.Exit(2) from None
-
-
-def _year(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_year(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--year") from exc
 
 
 @app.command("import")
@@ -93,10 +39,10 @@ def import_command(
 
     Example: `carejourney import returns/2023-24 returns/2024-25 --la 931`
     """
-    engine = _connect(db)
+    engine = connect(db)
     try:
         with terminal.progress(not as_json, paths, imports.IMPORT_STAGES) as progress:
-            outcome = imports.import_returns(engine, paths, la, _year(year), progress)
+            outcome = imports.import_returns(engine, paths, la, year_option(year), progress)
     except SQLAlchemyError as exc:
         # The transaction was rolled back: say so plainly rather than show a traceback.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -128,7 +74,7 @@ def check_command(
     Example: `carejourney check returns/2024-25/`
     """
     with terminal.progress(not as_json, paths) as progress:
-        result = imports.check(paths, _year(year), progress)
+        result = imports.check(paths, year_option(year), progress)
     refused = any(p.severity is Severity.ERROR for p in result.problems)
     if as_json:
         print(json.dumps(terminal.read_json(result), indent=2, default=str))
@@ -151,7 +97,7 @@ def status_command(
 
     Example: `carejourney status --db ~/carejourney.db`
     """
-    engine = _connect(db)
+    engine = connect(db)
     with engine.connect() as conn:
         las = queries.summarise(conn)
         batches = queries.batches(conn)
@@ -181,7 +127,7 @@ def problems_command(
 
     Example: `carejourney problems --batch 3 --csv problems.csv`
     """
-    engine = _connect(db)
+    engine = connect(db)
     with engine.connect() as conn:
         rows = queries.stored_problems(conn, batch)
     if csv_file:
@@ -216,17 +162,9 @@ def synth_command(
     """
     from carejourney.synth.ssda903 import write_returns
 
-    final = _year(last_year)
+    final = year_option(last_year)
     assert final is not None
     written = write_returns(
         outdir, children=children, years=years, seed=seed, la=la, last_year=final
     )
     console.print(f"Wrote {len(written)} files for LA {la} to {outdir}.")
-
-
-def main() -> None:
-    app(prog_name="carejourney")
-
-
-if __name__ == "__main__":
-    main()

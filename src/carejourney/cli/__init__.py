@@ -1,0 +1,12 @@
+"""The carejourney command line: a thin layer over carejourney's plain functions."""
+
+from __future__ import annotations
+
+from carejourney.cli import returns as _returns  # noqa: F401  (registers its commands)
+from carejourney.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app(prog_name="carejourney")
