@@ -5,9 +5,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from carejourney.cli import app
+from carejourney.store import database
+from carejourney.store.tables import access_log
 from tests.returns import EPISODES, minimal_return
 
 runner = CliRunner()
@@ -108,3 +111,28 @@ def test_a_database_that_cannot_be_reached_is_explained() -> None:
     code, out = run("status", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert code == 2
     assert "Cannot use the database" in out and "Traceback" not in out
+
+
+def test_rules_lists_the_shipped_sets_and_explains_one() -> None:
+    code, out = run("rules")
+    assert code == 0 and "pace-moray" in out
+    code, out = run("rules", "--rules", "celcis-legal-advice")
+    assert code == 0 and "8" in out and "Source" in out
+    code, out = run("rules", "--rules", "no-such-rules")
+    assert code == 2 and "Cannot use these rules" in out
+
+
+def test_viewing_a_journey_is_recorded_in_the_access_log(tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    run("import", str(minimal_return(tmp_path / "returns")), "--la", "931", "--db", db)
+    code, out = run("journey", "1", "--db", db)
+    assert code == 0 and "Period of care 1" in out and "Entered care" in out
+    code, _ = run("journey", "no-such-child", "--db", db)
+    assert code == 1
+    engine = database.connect(db)
+    with engine.connect() as conn:
+        rows = conn.execute(select(access_log.c.action, access_log.c.la, access_log.c.child)).all()
+    assert [tuple(r) for r in rows] == [
+        ("view journey", "931", "1"),
+        ("view journey", "931", "no-such-child"),
+    ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from carejourney.cli import returns as _returns  # noqa: F401  (registers its commands)
+from carejourney.cli import journeys as _journeys  # noqa: F401  (registers its commands)
+from carejourney.cli import returns as _returns  # noqa: F401
 from carejourney.cli.app import app
 
 __all__ = ["app", "main"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from sqlalchemy import Connection, delete, insert, select
 from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Severity
 from carejourney.sources.returns import ReadResult
+from carejourney.store.access import current_user
 from carejourney.store.bulk import insert_frame
 from carejourney.store.tables import (
     RETURN_TABLES,
@@ -81,7 +81,7 @@ def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Save
             la=la,
             years=",".join(str(r.year) for r in changed),
             imported_at=dt.datetime.now(dt.UTC),
-            imported_by=_user(),
+            imported_by=current_user(),
             tool_version=tool_version,
             rows=0,
         )
@@ -171,10 +171,3 @@ def _for_store(frame: pl.DataFrame, batch_id: int, la: str, year: int) -> pl.Dat
         .rename({"_row": "source_row"})
         .with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la), year=pl.lit(year))
     )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"

@@ -167,3 +167,19 @@ la_tracker = Table(
     Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
     Column("fingerprint", String(64), nullable=False),
 )
+
+# Every view of a child's record, download and change: who, when, what, which child.
+# Rows are only ever added (see store/access.py).
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("la", String(20)),
+    Column("child", String(100)),
+    Column("detail", Text),
+    comment="Append-only record of every view of a child's record, download and change.",
+)
+Index("ix_access_log_child", access_log.c.la, access_log.c.child)
