@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, func, select
 
 from carejourney.journeys.milestones import return_milestones
 from carejourney.journeys.periods import periods_of_care, placements
@@ -13,7 +14,8 @@ from carejourney.schema.ssda903 import EPISODES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import Kind
 from carejourney.schema.types import Table as DeclaredTable
-from carejourney.store.tables import RETURN_TABLES, episode_history, tracker_milestone
+from carejourney.sources.years import year_end
+from carejourney.store.tables import RETURN_TABLES, episode_history, la_year, tracker_milestone
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,15 @@ class Journeys:
     placements: pl.DataFrame
     milestones: pl.DataFrame
     children: pl.DataFrame  # CHILD, SEX, DOB, ETHNIC
+    workers: pl.DataFrame  # SWEpisodes: CHILD, SW_ID, SW_DECOM, SW_DEC
+    data_ends: dt.date | None  # the latest day the stored data can speak for
 
 
 def load(conn: Connection, la: str) -> Journeys:
     history = _read(conn, episode_history, EPISODES, la, extra=("year", "stitch_rules"))
     tables = {
         name: _read(conn, RETURN_TABLES[name], TABLES_BY_NAME[name], la, extra=("year",))
-        for name in ("Header", "AD1", "PlacedAdoption", "Reviews")
+        for name in ("Header", "AD1", "PlacedAdoption", "Reviews", "SWEpisodes")
     }
     tracker = _read(conn, tracker_milestone, TRACKER, la)
     children = (
@@ -56,7 +60,19 @@ def load(conn: Connection, la: str) -> Journeys:
             tracker=tracker,
         ),
         children=children,
+        workers=tables["SWEpisodes"].select("CHILD", "SW_ID", "SW_DECOM", "SW_DEC"),
+        data_ends=_data_ends(conn, la, tracker),
     )
+
+
+def _data_ends(conn: Connection, la: str, tracker: pl.DataFrame) -> dt.date | None:
+    """The end of the latest collection year stored, or the latest tracker date if later:
+    the returns say nothing about what happened after their year ended."""
+    latest_year = conn.execute(select(func.max(la_year.c.year)).where(la_year.c.la == la)).scalar()
+    ends = [year_end(latest_year)] if latest_year is not None else []
+    if tracker.height:
+        ends.append(tracker["DATE"].max())  # type: ignore[arg-type]
+    return max(ends) if ends else None
 
 
 def _read(

@@ -2,8 +2,8 @@
 social workers, simulated over the whole span before any return is cut from them.
 
 Simulating first means the yearly returns of one synthetic LA agree with each other the
-way a real LA's do. Rates and durations are plausible (adoption about two years after
-entry, reviews on the statutory timetable) but not calibrated to national figures.
+way a real LA's do. Rates and durations are calibrated to national figures in
+`synth.rates`; reviews keep the statutory timetable.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from random import Random
 
 from carejourney.sources.years import year_end, year_of, year_start
 from carejourney.synth.periods import simulate_period
+from carejourney.synth.rates import RETURN_CHANCE
 from carejourney.synth.records import (
     ONE_DAY,
     YEAR_DAYS,
@@ -24,9 +25,10 @@ from carejourney.synth.records import (
     Weights,
     after,
     birthday,
+    working_day,
 )
 
-AGE_BANDS = Weights({"newborn": 10, "infant": 10, "1-4": 14, "5-9": 15, "10-15": 32, "16-17": 19})
+AGE_BANDS = Weights({"newborn": 10, "infant": 10, "1-4": 14, "5-9": 15, "10-15": 31, "16-17": 22})
 BAND_DAYS = {  # age at entry, in days
     "newborn": (0, 30),
     "infant": (31, 364),
@@ -49,6 +51,8 @@ SW_REASONS = Weights(
 PREV_PERM = Weights({"Z1": 80, "P4": 5, "P1": 3, "P2": 6, "P3": 6})
 COUPLES = Weights({"MF": 80, "FF": 10, "MM": 10})
 RETURNED_HOME = frozenset({"E4A", "E4B", "E13", "E41"})  # those who may come back into care
+BOOKED_AHEAD = dt.timedelta(days=42)
+BROUGHT_FORWARD = frozenset({"adopt", "sgo", "longterm", "uasc"})
 EARLIER = dt.timedelta(days=6 * 365)  # how far before the span children may have entered care
 
 
@@ -130,7 +134,7 @@ def _periods(
         periods.append(period)
         if period.end is None or period.adoption is not None or len(periods) == 3:
             return periods
-        if period.episodes[-1].rec not in RETURNED_HOME or rng.random() >= 0.2:
+        if period.episodes[-1].rec not in RETURNED_HOME or rng.random() >= RETURN_CHANCE:
             return periods
         entry, path = after(rng, period.end, 60, 900), None
         if entry > horizon or (entry - dob).days >= 17 * YEAR_DAYS:
@@ -192,15 +196,22 @@ def _window(year: int, low: int, high: int) -> tuple[Date, Date]:
 
 def _reviews(rng: Random, dob: Date, period: Period, horizon: Date) -> list[tuple[Date, str]]:
     """First review within 20 working days (a few late), the second three months later,
-    then every six months."""
-    last = horizon if period.end is None else period.end - ONE_DAY
+    then every six months; always on a working day. For some children heading for
+    permanence away from home a third review is brought forward, to make the permanence
+    recommendation within 30 weeks of entering care. Reviews already booked after
+    `horizon` are included (the tracker may have prepared for them); no return holds them."""
+    last = horizon + BOOKED_AHEAD if period.end is None else period.end - ONE_DAY
     first_gap = (10, 27) if rng.random() < 0.95 else (28, 50)
-    day, gap = after(rng, period.start, *first_gap), (80, 92)
+    gaps = [(80, 92)]
+    if period.route in BROUGHT_FORWARD and rng.random() < 0.5:
+        gaps.append((50, 95))
+    day = after(rng, period.start, *first_gap)
     out = []
     while day <= last:
         young = (day - dob).days < 4 * YEAR_DAYS
+        day = working_day(day)  # the next is due from the day this one was held
         out.append((day, "PN0" if young else REVIEW_CODES.pick(rng)))
-        day, gap = after(rng, day, *gap), (150, 183)
+        day = after(rng, day, *(gaps[len(out) - 1] if len(out) <= len(gaps) else (150, 183)))
     return out
 
 

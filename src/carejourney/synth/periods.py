@@ -14,6 +14,7 @@ from random import Random
 
 from carejourney.schema.ssda903_codes import PLACE, REC
 from carejourney.sources.years import year_of
+from carejourney.synth import rates
 from carejourney.synth.records import (
     ONE_DAY,
     YEAR_DAYS,
@@ -22,48 +23,17 @@ from carejourney.synth.records import (
     Date,
     Episode,
     Period,
-    Weights,
     after,
     birthday,
     postcode,
+    working_day,
 )
 
-# Placements a child starts in or moves to, by age. "~SEMI" and "~OTHER" are settled once
-# the placement's dates are known, because their codes changed in 2024/25 and 2025/26.
-BABY = Weights({"U6": 55, "U3": 20, "U5": 12, "R3": 13})
-YOUNG = Weights({"U6": 75, "U3": 25})
-CHILD = Weights({"U6": 62, "U3": 22, "K2": 6, "U4": 5, "P1": 3, "S1": 2})
-TEEN = Weights({"U6": 45, "K2": 30, "U3": 10, "~OTHER": 5, "K1": 3, "S1": 3, "R2": 2, "U4": 2})
-OLDER = Weights({"~SEMI": 45, "K2": 22, "U6": 20, "~OTHER": 6, "U3": 5, "R2": 2})
-UASC_YOUNG = Weights({"U6": 60, "K2": 30, "~OTHER": 10})
 BY_YEARS = {
     "~SEMI": (("H5", "P2", "K3"), "K2"),
     "~OTHER": (("Z1", "Z11", "Z12", "Z13", "Z14"), "K2"),
 }
 LONG_TERM = {"U6": "U4", "U3": "U1"}  # the same carers, now the child's long-term home
-
-PATHS = (  # (entry age below, how the period of care ends)
-    (1.0, Weights({"adopt": 35, "sgo": 15, "home": 30, "longterm": 15, "other": 5})),
-    (5.0, Weights({"adopt": 20, "sgo": 20, "home": 35, "longterm": 20, "other": 5})),
-    (10.0, Weights({"sgo": 12, "home": 45, "longterm": 35, "other": 8})),
-    (16.0, Weights({"sgo": 4, "home": 45, "longterm": 35, "other": 16})),
-    (99.0, Weights({"home": 30, "longterm": 55, "other": 15})),
-)
-MOVE_REASONS = Weights(
-    {"CARPL": 40, "CREQB": 12, "CREQO": 10, "CHILD": 8, "LAREQ": 8, "ALLEG": 3}
-    | {"STAND": 3, "CLOSE": 4, "APPRR": 2, "OTHER": 10}
-)
-HOME_EXITS = Weights({"E4A": 55, "E4B": 15, "E13": 15, "E41": 10, "E8": 5})
-EARLY_LEAVING = Weights({"E5": 40, "E6": 20, "E13": 25, "E4B": 15})
-CIN = Weights({"N1": 62, "N2": 3, "N3": 3, "N4": 9, "N5": 15, "N6": 3, "N7": 1, "N8": 2})
-FIRST_LS = {  # legal status at entry, by path; L1/L2 (police, EPO) last days, not months
-    "adopt": Weights({"C1": 65, "L2": 10, "V2": 25}),
-    "home": Weights({"V2": 60, "C1": 30, "L1": 10}),
-    "other": Weights({"C1": 50, "V2": 35, "L1": 5, "L2": 10}),
-}
-OTHER_EXITS = Weights({"E3": 40, "E8": 35, "E16": 10})
-OTHER_EXITS_TEEN = Weights({"E3": 40, "E8": 35, "E16": 10, "E9": 10})
-ADULT_EXITS = Weights({"E5": 50, "E6": 20, "E8": 30})
 
 
 def _valid_in_years(code: str, first: int, last: int) -> bool:
@@ -106,6 +76,8 @@ class _Period:
         self.home_post = postcode(rng)
         self.changes: dict[Date, _Change] = {}
         self.adoption: Adoption | None = None
+        self.proceedings: tuple[Date, Date] | None = None
+        self.path = ""
         self.first_place = ""
 
     def age(self, day: Date) -> float:
@@ -121,11 +93,11 @@ class _Period:
     def placement(self, day: Date, first: bool = False) -> str:
         age = self.age(day)
         if self.uasc:
-            table = UASC_YOUNG if age < 16 else OLDER
+            table = rates.UASC_YOUNG if age < 16 else rates.OLDER
         elif age < 1 and first:
-            table = BABY
+            table = rates.BABY
         else:
-            table = YOUNG if age < 5 else CHILD if age < 12 else TEEN if age < 16 else OLDER
+            table = next(t for top, t in rates.PLACEMENTS if age < top)
         return table.pick(self.rng)
 
     def at(self, day: Date) -> _Change:
@@ -138,13 +110,13 @@ class _Period:
         change = self.at(day)
         change.place = place or self.placement(day)
         change.carer = self.carer(change.place)
-        change.reason = reason or MOVE_REASONS.pick(self.rng)
+        change.reason = reason or rates.MOVE_REASONS.pick(self.rng)
 
     def moves(self, stop: Date, per_year: float | None = None) -> None:
         """Unplanned moves to new carers, at random, until `stop`."""
         if per_year is None:
             age = self.age(self.entry)
-            per_year = 0.35 if age < 5 else 0.5 if age < 12 else 0.9
+            per_year = next(rate for top, rate in rates.MOVES_PER_YEAR if age < top)
         day, stop = self.entry, min(stop, self.horizon)
         while True:
             day += dt.timedelta(days=1 + int(self.rng.expovariate(per_year / 365)))
@@ -170,7 +142,10 @@ class _Period:
             issued = self.entry
         else:
             return None
-        return after(rng, issued, 150, 380)
+        days = rates.proceedings_days(rng, adoption=self.path == "adopt")
+        heard = working_day(issued + dt.timedelta(days=days))
+        self.proceedings = (issued, heard)
+        return heard
 
     def to_adulthood(self) -> tuple[Date, str]:
         rng, b16 = self.rng, birthday(self.dob, 16)
@@ -178,7 +153,7 @@ class _Period:
             self.move(after(rng, max(b16, self.entry), 1, 400), "~SEMI", "CARPL")
         low = max(b16, self.entry + dt.timedelta(days=30))
         if rng.random() < 0.12 and (self.b18 - low).days > 60:
-            return after(rng, low, 0, (self.b18 - low).days - 30), EARLY_LEAVING.pick(rng)
+            return after(rng, low, 0, (self.b18 - low).days - 30), rates.EARLY_LEAVING.pick(rng)
         return self.b18, "~18"
 
     # -- how the period ends --------------------------------------------------------------
@@ -186,17 +161,27 @@ class _Period:
     def adopt(self, ls: str, consent: bool) -> tuple[Date, str]:
         rng = self.rng
         fh = self.court(ls, wants_order=not consent)
-        decision = after(rng, self.entry, 20, 90) if consent else after(rng, self.entry, 120, 360)
-        adoption = self.adoption = Adoption(decision)
+        if consent:  # relinquished: no proceedings
+            decision = after(rng, self.entry, 20, 90)
+        elif fh is None:
+            decision = after(rng, self.entry, 120, 360)
+        elif rng.random() < 0.85:  # decided before the final hearing, which makes both orders
+            decision = max(after(rng, self.entry, 60, 90), fh - dt.timedelta(rng.randint(20, 120)))
+        else:  # adoption became the plan after the care order
+            decision = after(rng, fh, 30, 200)
+        adoption = self.adoption = Adoption(working_day(decision))
+        decision = adoption.decision
         if fh is not None and rng.random() < 0.12:
             return self.reversed(adoption, fh)
-        order = decision if fh is None else max(fh, decision + dt.timedelta(days=14))
+        order = decision
+        if fh is not None:
+            order = fh if fh >= decision + dt.timedelta(14) else after(rng, decision, 40, 150)
         if fh is not None and fh < order:
             self.legal(fh, "C2")  # a care order first; the placement order comes later
         if fh is not None:
             self.legal(order, "E1")
-        adoption.match = after(rng, order, 30, 240)
-        placed = after(rng, adoption.match, 1, 50)
+        adoption.match = order + dt.timedelta(rates.placement_order_to_match(rng))
+        placed = adoption.match + dt.timedelta(rates.match_to_placed(rng))
         if self.first_place != "U5":
             self.moves(placed - dt.timedelta(days=7), per_year=0.35)
         change = self.at(placed)
@@ -208,7 +193,7 @@ class _Period:
         for day in [d for d in self.changes if d > placed]:  # the child stays with the adopters
             del self.changes[day]
         rec = "E11" if consent or rng.random() < 0.4 else "E12"
-        return after(rng, placed, 70, 400), rec
+        return placed + dt.timedelta(rates.placed_to_order(rng)), rec
 
     def reversed(self, adoption: Adoption, fh: Date) -> tuple[Date, str]:
         rng = self.rng
@@ -255,7 +240,7 @@ class _Period:
             self.legal(fh, "C2")
             if (exit_day - fh).days > 45 and rng.random() < 0.5:
                 self.move(after(rng, fh, 1, (exit_day - fh).days - 30), "P1", "CARPL")
-        return exit_day, HOME_EXITS.pick(rng)
+        return exit_day, rates.HOME_EXITS.pick(rng)
 
     def longterm(self, ls: str) -> tuple[Date, str]:
         rng = self.rng
@@ -277,7 +262,8 @@ class _Period:
             rec = "E14" if rng.random() < 0.7 else "E9"
         else:
             exit_day = after(rng, self.entry, 20, 700)
-            rec = (OTHER_EXITS_TEEN if self.age(exit_day) >= 13 else OTHER_EXITS).pick(rng)
+            exits = rates.OTHER_EXITS_TEEN if self.age(exit_day) >= 13 else rates.OTHER_EXITS
+            rec = exits.pick(rng)
         self.moves(exit_day)
         return exit_day, rec
 
@@ -296,14 +282,15 @@ class _Period:
     def run(self, path: str | None) -> Period:
         rng, age = self.rng, self.age(self.entry)
         if path is None:
-            path = "uasc" if self.uasc else next(w for top, w in PATHS if age < top).pick(rng)
+            path = "uasc" if self.uasc else next(w for top, w in rates.PATHS if age < top).pick(rng)
+        self.path = path
         consent = path == "adopt" and rng.random() < 0.15
         if self.uasc or consent or age >= 16:
             ls = "V2"
         elif path == "other" and age >= 12 and rng.random() < 0.35:
             ls = "J1"
         else:
-            ls = FIRST_LS.get(path, FIRST_LS["other"]).pick(rng)
+            ls = rates.FIRST_LS.get(path, rates.FIRST_LS["other"]).pick(rng)
         self.first_place = place = self.placement(self.entry, first=True)
         if place == "R3":  # mother and baby units are for assessment: weeks, not years
             self.move(after(rng, self.entry, 30, 180), None, "CARPL")
@@ -327,8 +314,10 @@ class _Period:
         if adoption is not None:
             placed = next((e for e in episodes if e.place.startswith("A")), None)
             adoption.foster_care = "1" if placed is not None and placed.rne in "TU" else "0"
-        cin = "N8" if self.uasc else CIN.pick(rng)  # N8: absent parenting
-        return Period(self.entry, end, cin, self.home_post, episodes, adoption)
+        cin = "N8" if self.uasc else rates.CIN.pick(rng)  # N8: absent parenting
+        period = Period(self.entry, end, cin, self.home_post, episodes, adoption)
+        period.route, period.proceedings = path, self.proceedings
+        return period
 
     # -- from dated changes to episodes -----------------------------------------------------
 
@@ -404,5 +393,5 @@ def _settle_rec(rng: Random, rec: str, place: str, day: Date) -> str:
     if rec == "~18":
         if place.startswith("U") and rng.random() < 0.6:
             return "E17"  # staying put with the foster carers
-        return ADULT_EXITS.pick(rng)
+        return rates.ADULT_EXITS.pick(rng)
     return rec

@@ -10,8 +10,12 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 from random import Random
+
+from carejourney.measures.calendar import bank_holidays
+from carejourney.schema.types import Nation
 
 Date = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -50,6 +54,28 @@ def postcode(rng: Random) -> str:
 
 def after(rng: Random, day: Date, low: int, high: int) -> Date:
     return day + dt.timedelta(days=rng.randint(low, high))
+
+
+@cache
+def _closed() -> frozenset[Date]:
+    return frozenset(bank_holidays(Nation.ENGLAND_AND_WALES, 1990, 2060))
+
+
+@cache
+def working_day(day: Date) -> Date:
+    """`day`, or the last working day before it (meetings and decisions are not held at
+    weekends or on bank holidays)."""
+    closed = _closed()
+    while day.weekday() >= 5 or day in closed:
+        day -= ONE_DAY
+    return day
+
+
+def working_days_before(day: Date, n: int) -> Date:
+    """The n-th working day before `day` (not counting `day` itself)."""
+    for _ in range(n):
+        day = working_day(day - ONE_DAY)
+    return day
 
 
 @dataclass(slots=True)
@@ -106,6 +132,10 @@ class Period:
     episodes: list[Episode]
     adoption: Adoption | None
     prev_perm: tuple[str, str, str] = ("Z1", "", "")  # PREV_PERM, LA_PERM, DATE_PERM
+    # How the period was planned to end: "adopt", "sgo", "home", "longterm", "other" or
+    # "uasc" (the path of `synth.periods`); an adoption plan may have been reversed since.
+    route: str = ""
+    proceedings: tuple[Date, Date] | None = None  # care proceedings issued, final hearing
 
     @property
     def adopted(self) -> bool:

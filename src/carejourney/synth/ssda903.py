@@ -19,6 +19,7 @@ from carejourney.schema.ssda903_codes import ACTIV, SEX
 from carejourney.sources.years import year_end, year_of, year_start
 from carejourney.synth.history import simulate
 from carejourney.synth.records import YEAR_DAYS, Child, Date, Period, Weights
+from carejourney.synth.tracker import write_tracker
 
 FILE_NAMES = {
     "Header": "header",
@@ -49,8 +50,9 @@ def write_returns(
     outdir: Path, *, children: int, years: int, seed: int, la: str = "999", last_year: int = 2025
 ) -> list[Path]:
     """Write `years` collection years ending with `last_year` for `children` invented
-    children, into `{outdir}/{la}_{year}-{yy}/{table}.csv`. The same arguments always
-    give byte-identical files. Returns the paths written."""
+    children, into `{outdir}/{la}_{year}-{yy}/{table}.csv`, and the LA's tracker of the
+    milestones no return holds into `{outdir}/tracker.csv` (see `synth.tracker`). The same
+    arguments always give byte-identical files. Returns the paths written."""
     if children < 1 or years < 1:
         raise ValueError("children and years must be at least 1")
     rng = Random(seed)
@@ -68,6 +70,9 @@ def write_returns(
             path = folder / f"{FILE_NAMES.get(table.name, table.name.lower())}.csv"
             _write(path, table.column_names, rows[table.name])
             written.append(path)
+    # Its own random numbers, so the tracker never changes what the returns hold.
+    tracker_rng = Random(f"tracker {seed}")
+    written.append(write_tracker(outdir / "tracker.csv", tracker_rng, kids, year_end(last_year)))
     return written
 
 

@@ -1,0 +1,234 @@
+"""Commands for what needs attention and how timely the journeys are: drift, timeliness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from carejourney import terminal
+from carejourney.cli.app import app
+from carejourney.cli.journeys import LaOption, rule_set, which_la
+from carejourney.cli.options import DbOption, connect
+from carejourney.journeys.stored import Journeys, load
+from carejourney.measures import summaries
+from carejourney.measures.scorecard import scorecard
+from carejourney.measures.stability import stability
+from carejourney.store import access, queries
+
+console = terminal.console
+SHOWN = 40
+
+AsAtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-at",
+        help="The date to look from, dd/mm/yyyy. Default: the latest day your data covers "
+        "(the end of the latest collection year, or the latest tracker date).",
+        show_default=False,
+    ),
+]
+RuleSetsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rules",
+        help="Rule set name (see `carejourney rules`) or the path of your own TOML file; "
+        "give it more than once for several. Default: england.",
+        show_default=False,
+    ),
+]
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), form).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"'{value}' is not a date: write it as dd/mm/yyyy.", param_hint=option)
+
+
+def _journeys(db: str | None, la: str | None, action: str, detail: str) -> Journeys:
+    engine = connect(db)
+    with engine.begin() as conn:
+        code = which_la(queries.local_authorities(conn), la)
+        journeys = load(conn, code)
+        access.record(conn, action, la=code, detail=detail)
+    return journeys
+
+
+@app.command("drift")
+def drift_command(
+    as_at: AsAtOption = None,
+    rules: RuleSetsOption = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these statuses (overdue, reminder due, on track, met on time, "
+            "met late, not applicable). Default: the open ones.",
+            show_default=False,
+        ),
+    ] = None,
+    worker: Annotated[
+        str | None,
+        typer.Option(help="Only this social worker's children (SW_ID).", show_default=False),
+    ] = None,
+    route: Annotated[
+        str | None, typer.Option(help="Only this route, e.g. adoption.", show_default=False)
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="Only this rule, e.g. review-second.", show_default=False)
+    ] = None,
+    la: LaOption = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Write the list to a CSV file.", show_default=False)
+    ] = None,
+) -> None:
+    """The drift list: every child's next milestones, when each is due, and who is overdue.
+
+    Sorted by urgency: overdue first (most days late first), then reminders due, then on
+    track (fewest days left first). Viewing or saving the list is recorded in the access log.
+
+    Example: `carejourney drift --as-at 31/03/2026 --rules england --csv drift.csv`
+    """
+    sets = [rule_set(name) for name in (rules or ["england"])]
+    chosen = _date(as_at, "--as-at")
+    journeys = _journeys(db, la, "drift list", "csv" if csv_file else "view")
+    when = chosen or summaries.default_as_at(journeys)
+    rows = summaries.drift_list(journeys, sets, when)
+    wanted = status or list(summaries.OPEN)
+    rows = rows.filter(pl.col("status").is_in(wanted))
+    for column, value in (("worker", worker), ("route", route), ("rule", rule)):
+        if value is not None:
+            rows = rows.filter(pl.col(column) == value)
+    if csv_file:
+        rows.drop("occurrence").write_csv(csv_file, date_format="%d/%m/%Y")
+        console.print(f"Wrote {rows.height:,} rows to {csv_file}.")
+        return
+    if as_json:
+        print(json.dumps({"as_at": when, "rows": rows.to_dicts()}, indent=2, default=str))
+        return
+    counts = rows.group_by("status").len()
+    summary = ", ".join(f"{n:,} {s}" for s, n in counts.sort("status").iter_rows())
+    console.print(
+        f"[bold]Drift list for LA {journeys.la}, as at {when:%d/%m/%Y}[/]"
+        + ("" if chosen else " (the latest day your data covers; choose another with --as-at)")
+        + f": {summary or 'nothing due'}.",
+        highlight=False,
+    )
+    table = Table(show_edge=False)
+    for heading in ("status", "child", "due", "days", "worker", "why"):
+        table.add_column(heading, no_wrap=heading not in ("why",))
+    for r in rows.head(SHOWN).iter_rows(named=True):
+        days = r["days_late"] if r["status"] in ("overdue", "met late") else r["days_left"]
+        table.add_row(
+            r["status"],
+            r["CHILD"],
+            f"{r['due_date']:%d/%m/%Y}",
+            "" if days is None else f"{days:,}",
+            r["worker"] or "",
+            escape(r["why"]),
+        )
+    console.print(table)
+    if rows.height > SHOWN:
+        console.print(f"… and {rows.height - SHOWN:,} more: save them all with --csv FILE.")
+
+
+@app.command("timeliness")
+def timeliness_command(
+    as_at: AsAtOption = None,
+    rules: RuleSetsOption = None,
+    la: LaOption = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """How timely journeys are: the adoption scorecard (A1, A2, A3, A10), each rule's
+    performance, time to each milestone counting children still waiting, and placement
+    stability.
+
+    Example: `carejourney timeliness --as-at 31/03/2026 --rules england`
+    """
+    sets = [rule_set(name) for name in (rules or ["england"])]
+    journeys = _journeys(db, la, "timeliness", "aggregate figures")
+    when = _date(as_at, "--as-at") or summaries.default_as_at(journeys)
+    year_end = dt.date(when.year if when.month >= 4 else when.year - 1, 3, 31)
+    if when.month == 3 and when.day == 31:
+        year_end = when
+    due = summaries.drift_list(journeys, sets, when)
+    figures = {
+        "as_at": when,
+        "scorecard": scorecard(
+            journeys.periods, journeys.milestones, journeys.placements, year_end
+        ).to_dicts(),
+        "rules": summaries.rule_performance(due).to_dicts(),
+        "waiting": [
+            row for s in sets for row in summaries.waiting_times(journeys, s, when).to_dicts()
+        ],
+        "stability": stability(
+            journeys.periods, journeys.placements, journeys.children, year_end
+        ).to_dicts(),
+    }
+    if as_json:
+        print(json.dumps(figures, indent=2, default=str))
+        return
+    console.print(f"[bold]Timeliness for LA {journeys.la}, as at {when:%d/%m/%Y}[/]")
+    _table(
+        "Adoption scorecard (3 years to " + f"{year_end:%d/%m/%Y})",
+        ["measure", "children", "value", "unit", "threshold"],
+        figures["scorecard"],
+    )
+    _table(
+        "Rules: of those due by the as-at date",
+        ["rule", "due", "on_time", "late", "overdue", "percent_on_time", "median_days"],
+        figures["rules"],
+    )
+    _table(
+        "Time to milestone, counting children still waiting (Kaplan-Meier)",
+        [
+            "rule",
+            "children",
+            "reached",
+            "median_days",
+            "reached_by_6_months",
+            "reached_by_12_months",
+            "reached_by_18_months",
+        ],
+        figures["waiting"],
+    )
+    _table(
+        f"Placement stability, year to {year_end:%d/%m/%Y}",
+        ["measure", "children", "count", "percent"],
+        figures["stability"],
+    )
+
+
+def _table(title: str, columns: list[str], rows: object) -> None:
+    table = Table(title=title, show_edge=False)
+    for column in columns:
+        table.add_column(
+            column.replace("_", " "),
+            justify="left" if column in ("measure", "rule", "unit") else "right",
+        )
+    for row in rows:  # type: ignore[attr-defined]
+        table.add_row(*[_cell(row.get(c)) for c in columns])
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 1 or value == 0 else f"{value:.0%}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

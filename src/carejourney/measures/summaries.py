@@ -1,0 +1,118 @@
+"""What the drift and timeliness views show, from one LA's journeys: plain functions the
+command line and the web app both call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from carejourney.config.rules import RuleSet, Unit
+from carejourney.journeys.stored import Journeys
+from carejourney.measures.drift import caseload, due_dates
+from carejourney.measures.survival import kaplan_meier, median_time, reached_by, time_to_milestone
+
+OPEN = ("overdue", "reminder due", "on track")
+
+
+def default_as_at(journeys: Journeys, today: dt.date | None = None) -> dt.date:
+    """The latest day the data speaks for, and never after today: returns describe their
+    collection year only, so 'as at today' would call everything since then overdue."""
+    today = today or dt.date.today()
+    return min(journeys.data_ends or today, today)
+
+
+def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
+    """Every due milestone under every rule set, with the child's worker, route and age as
+    at `as_at`; open rows first, most urgent first (see `measures.drift.caseload`)."""
+    due = pl.concat(
+        [
+            due_dates(
+                rule_set,
+                journeys.milestones,
+                journeys.periods,
+                journeys.children,
+                as_at,
+                journeys.placements,
+            ).with_columns(rule_set=pl.lit(rule_set.name))
+            for rule_set in rule_sets
+        ],
+        how="vertical",
+    )
+    workers = (
+        journeys.workers.filter(
+            (pl.col("SW_DECOM") <= as_at)
+            & (pl.col("SW_DEC").is_null() | (pl.col("SW_DEC") >= as_at))
+        )
+        .sort("SW_DECOM")
+        .group_by("CHILD")
+        .agg(worker=pl.col("SW_ID").last())
+    )
+    ages = journeys.children.select(
+        "CHILD",
+        age=(
+            pl.lit(as_at).dt.year()
+            - pl.col("DOB").dt.year()
+            - (
+                (pl.lit(as_at).dt.month() * 100 + pl.lit(as_at).dt.day())
+                < (pl.col("DOB").dt.month() * 100 + pl.col("DOB").dt.day())
+            ).cast(pl.Int32)
+        ).cast(pl.Int64),
+    )
+    urgent = caseload(due, as_at)
+    rest = due.filter(~pl.col("status").is_in(OPEN)).sort("CHILD", "period", "due_date")
+    return (
+        pl.concat([urgent, rest], how="vertical")
+        .join(workers, on="CHILD", how="left", maintain_order="left")
+        .join(ages, on="CHILD", how="left", maintain_order="left")
+    )
+
+
+def rule_performance(due: pl.DataFrame) -> pl.DataFrame:
+    """Per rule: how many fell due by the as-at date, how many were met on time, met late
+    or are overdue, the % on time, and the median days taken by those met."""
+    counted = due.filter(pl.col("status").is_in(["met on time", "met late", "overdue"]))
+    taken = (pl.col("met_date") - pl.col("from_date")).dt.total_days()
+    return (
+        counted.group_by("rule_set", "rule", "title", maintain_order=True)
+        .agg(
+            due=pl.len(),
+            on_time=(pl.col("status") == "met on time").sum(),
+            late=(pl.col("status") == "met late").sum(),
+            overdue=(pl.col("status") == "overdue").sum(),
+            median_days=taken.filter(pl.col("met_date").is_not_null()).median(),
+        )
+        .with_columns(percent_on_time=(100 * pl.col("on_time") / pl.col("due")).round(1))
+    )
+
+
+def waiting_times(journeys: Journeys, rule_set: RuleSet, as_at: dt.date) -> pl.DataFrame:
+    """Time-to-milestone for each forward, non-repeating rule (Kaplan-Meier: children
+    still waiting count as censored): median days and the share reached by 6, 12, 18
+    months. Review cycles and counting-back rules have no single clock, so are left out."""
+    rows = []
+    for rule in rule_set.rules:
+        if rule.occurrence is not None or rule.unit is Unit.FULL_WORKING_DAYS_BEFORE:
+            continue
+        waits = time_to_milestone(
+            journeys.periods, journeys.milestones, rule.from_milestone, rule.to_milestone, as_at
+        )
+        if waits.is_empty():
+            rows.append({"rule": rule.name, "title": rule.title, "children": 0, "reached": 0})
+            continue
+        km = kaplan_meier(waits, observed="observed", duration="days")
+        median = median_time(km).row(0, named=True)
+        reached = reached_by(km)["reached"].to_list()
+        rows.append(
+            {
+                "rule": rule.name,
+                "title": rule.title,
+                "children": waits.height,
+                "reached": int(waits["observed"].sum()),
+                "median_days": median["median"],
+                "reached_by_6_months": reached[0],
+                "reached_by_12_months": reached[1],
+                "reached_by_18_months": reached[2],
+            }
+        )
+    return pl.DataFrame(rows)
