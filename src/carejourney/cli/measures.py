@@ -87,6 +87,12 @@ def drift_command(
     rule: Annotated[
         str | None, typer.Option(help="Only this rule, e.g. review-second.", show_default=False)
     ] = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            help="Only what is overdue or falls due within this many days.", show_default=False
+        ),
+    ] = None,
     la: LaOption = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
@@ -99,7 +105,7 @@ def drift_command(
     Sorted by urgency: overdue first (most days late first), then reminders due, then on
     track (fewest days left first). Viewing or saving the list is recorded in the access log.
 
-    Example: `carejourney drift --as-at 31/03/2026 --rules england --csv drift.csv`
+    Example: `carejourney drift --within 31 --rules england --rules pace-moray`
     """
     sets = [rule_set(name) for name in (rules or ["england"])]
     chosen = _date(as_at, "--as-at")
@@ -108,6 +114,8 @@ def drift_command(
     rows = summaries.drift_list(journeys, sets, when)
     wanted = status or list(summaries.OPEN)
     rows = rows.filter(pl.col("status").is_in(wanted))
+    if within is not None:
+        rows = rows.filter(pl.col("days_left").is_null() | (pl.col("days_left") <= within))
     for column, value in (("worker", worker), ("route", route), ("rule", rule)):
         if value is not None:
             rows = rows.filter(pl.col(column) == value)
@@ -118,8 +126,9 @@ def drift_command(
     if as_json:
         print(json.dumps({"as_at": when, "rows": rows.to_dicts()}, indent=2, default=str))
         return
-    counts = rows.group_by("status").len()
-    summary = ", ".join(f"{n:,} {s}" for s, n in counts.sort("status").iter_rows())
+    counts = dict(rows.group_by("status").len().iter_rows())
+    order = [*summaries.OPEN, *sorted(set(counts) - set(summaries.OPEN))]
+    summary = ", ".join(f"{counts[s]:,} {s}" for s in order if s in counts)
     console.print(
         f"[bold]Drift list for LA {journeys.la}, as at {when:%d/%m/%Y}[/]"
         + ("" if chosen else " (the latest day your data covers; choose another with --as-at)")
