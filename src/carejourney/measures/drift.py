@@ -117,8 +117,12 @@ def due_dates(
     routes = legal_routes(spans, known, placements)
     spans = spans.join(routes, on=KEYS, how="left").join(dob, on="CHILD", how="left")
     rank = pl.col("date").rank("ordinal").over(*KEYS, "milestone").cast(pl.Int64)
-    clocks = _clocks(_rule_table(rule_set), known.with_columns(rank=rank), spans)
-    return _status(_deadlines(clocks, rule_set), as_at)
+    rules = _rule_table(rule_set)
+    # The rules' words are joined only at the end: carried through the joins and sorts of
+    # millions of clocks, they would cost more than the arithmetic.
+    words = rules.select("_order", *WORDS)
+    clocks = _clocks(rules.drop(WORDS), known.with_columns(rank=rank), spans)
+    return _status(_deadlines(clocks, rule_set).join(words, on="_order", how="left"), as_at)
 
 
 def caseload(due: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
@@ -163,6 +167,9 @@ def _as_at(
         .unique()
     )
     return spans, known
+
+
+WORDS = ["rule", "title", "_span", "_due_label", "_due_lower", "_clock", "_anchor_lower", "_ages"]
 
 
 def _rule_table(rule_set: RuleSet) -> pl.DataFrame:
@@ -273,30 +280,36 @@ def _deadlines(clocks: pl.DataFrame, rule_set: RuleSet) -> pl.DataFrame:
     counting_back = [r for r in rule_set.rules if r.unit is Unit.FULL_WORKING_DAYS_BEFORE]
     back = {n for r in counting_back for n in (r.within, r.reminder_at) if n is not None}
     start = pl.col("from_date")
-    raw = _deadline(start, pl.col("_within"), nation, back)
-    return clocks.with_columns(
-        due_date=pl.when(pl.col("_inclusive")).then(raw).otherwise(add_days(raw, -1)),
-        reminder_date=_deadline(start, pl.col("_reminder_at"), nation, back),
-    )
-
-
-def _deadline(start: pl.Expr, count: pl.Expr, nation: Nation, back: set[int]) -> pl.Expr:
-    """`count` of each row's unit after `start` (before it, counting back: one case per
-    count, as `full_working_days_before` takes a fixed number). Null count: null."""
-    unit = pl.col("_unit")
-    cases = [
-        (unit == Unit.DAYS.value, add_days(start, count)),
-        (unit == Unit.WORKING_DAYS.value, add_working_days(start, count, nation)),
-        (unit == Unit.WEEKS.value, add_weeks(start, count)),
-        (unit == Unit.MONTHS.value, add_months(start, count)),
-    ]
-    cases += [
-        (
-            (unit == Unit.FULL_WORKING_DAYS_BEFORE.value) & (count == n),
-            full_working_days_before(start, n, nation),
+    # Each unit's arithmetic runs only on its own rows: working days cost far more than
+    # weeks, and a when/then would work every branch out for every row.
+    parts = []
+    for (unit,), part in clocks.partition_by("_unit", as_dict=True).items():
+        raw = _deadline(str(unit), start, pl.col("_within"), nation, back)
+        parts.append(
+            part.with_columns(
+                due_date=pl.when(pl.col("_inclusive")).then(raw).otherwise(add_days(raw, -1)),
+                reminder_date=_deadline(str(unit), start, pl.col("_reminder_at"), nation, back),
+            )
         )
-        for n in sorted(back)
-    ]
+    if not parts:
+        return clocks.with_columns(
+            due_date=pl.lit(None, pl.Date), reminder_date=pl.lit(None, pl.Date)
+        )
+    return pl.concat(parts, how="vertical")
+
+
+def _deadline(unit: str, start: pl.Expr, count: pl.Expr, nation: Nation, back: set[int]) -> pl.Expr:
+    """`count` units after `start` (before it, counting back: one case per count, as
+    `full_working_days_before` takes a fixed number). Null count: null."""
+    if unit == Unit.DAYS.value:
+        return add_days(start, count)
+    if unit == Unit.WORKING_DAYS.value:
+        return add_working_days(start, count, nation)
+    if unit == Unit.WEEKS.value:
+        return add_weeks(start, count)
+    if unit == Unit.MONTHS.value:
+        return add_months(start, count)
+    cases = [(count == n, full_working_days_before(start, n, nation)) for n in sorted(back)]
     return _cases(cases, pl.lit(None, pl.Date))
 
 
@@ -325,6 +338,9 @@ def _status(clocks: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
             days_late=late.dt.total_days(),
         )
         .with_columns(why=_why(no_dob))
+        # Only the output's columns are sorted: the rules' words joined to every row
+        # would otherwise be moved too.
+        .select(*SCHEMA, "_order")
         .sort(*KEYS, "due_date", "_order", "occurrence")
         .select(list(SCHEMA))
         .cast(SCHEMA)  # type: ignore[arg-type]

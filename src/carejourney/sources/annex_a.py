@@ -1,0 +1,243 @@
+"""Read Ofsted Annex A lists 10 and 11 into milestones, with the same problems as the others.
+
+A list is recognised by its headings (in any case, with the accepted variants in
+`schema/annex_a.ALIASES`), not by the file's name; the headings may sit below a title row.
+List 10 becomes child milestones in the tracker's shape (_row, _file, CHILD, MILESTONE, DATE,
+NOTE) and list 11 adopter milestones (_row, _file, ADOPTER, MILESTONE, DATE, NOTE). A
+milestone repeated with the same date (a child's entry to care on two rows) is kept once.
+
+Only CSV exports of one list are read: no Excel reader is installed, so a workbook is
+reported, asking for each list's sheet to be saved as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from carejourney.schema.annex_a import (
+    ADOPTER_ID,
+    CHILD_ID,
+    LIST_10,
+    LIST_11,
+    LISTS,
+    MILESTONE_COLUMNS,
+    NOTE_COLUMNS,
+    accepted_headings,
+    heading_key,
+)
+from carejourney.schema.types import Table
+from carejourney.sources.files import SPREADSHEET_SUFFIXES, SourceFile
+from carejourney.sources.problems import Problem, error, warning
+from carejourney.sources.text import decode
+from carejourney.sources.values import clean_table
+
+HEADING_ROWS = 10  # how far down a title block the headings are looked for
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx/.ods (zip) and old .xls
+_IDS = {LIST_10.name: (CHILD_ID, "CHILD"), LIST_11.name: (ADOPTER_ID, "ADOPTER")}
+
+
+@dataclass
+class AnnexA:
+    """What was read: child milestones (list 10), adopter milestones (list 11), problems."""
+
+    children: pl.DataFrame | None = None
+    adopters: pl.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_annex_a(source: Path | str | bytes | SourceFile, name: str | None = None) -> AnnexA:
+    """Read one Annex A list 10 or 11 from a CSV file (a path, its bytes or a SourceFile).
+
+    `name` is how the file is shown in problems (default: the path, or "Annex A")."""
+    result = AnnexA()
+    try:
+        file = _source_file(source, name)
+    except OSError as exc:
+        shown = name or str(source)
+        result.problems.append(
+            error(shown, "file-unreadable", f"The file could not be opened: {exc.strerror}.")
+        )
+        return result
+    if file.name.lower().endswith(tuple(SPREADSHEET_SUFFIXES)) or file.data.startswith(
+        _WORKBOOK_MAGIC
+    ):
+        result.problems.append(
+            error(
+                file.name,
+                "file-spreadsheet",
+                "Annex A workbooks cannot be read directly: save the List 10 and List 11 "
+                "sheets each as 'CSV UTF-8 (Comma delimited)' and import those files.",
+            )
+        )
+        return result
+    rows, problem = _csv_rows(file)
+    if problem is not None:
+        result.problems.append(problem)
+        return result
+    found = _find_headings(rows)
+    if found is None:
+        result.problems.append(
+            warning(
+                file.name,
+                "file-unrecognised",
+                "Not an Annex A list 10 (adoption) or list 11 (adopters): no row in the first "
+                f"{HEADING_ROWS} has at least three of their column headings, so it was not read.",
+            )
+        )
+        return result
+    table, index = found
+    mapping, heading_problems = _heading_problems(file.name, table, rows, index)
+    result.problems += heading_problems
+    frame = _frame(rows, index, mapping, file.name)
+    checked, value_problems = clean_table(frame, table, file=file.name)
+    result.problems += value_problems
+    id_column, id_name = _IDS[table.name]
+    if id_column in mapping.values():
+        milestones = _milestones(checked, table, id_column, id_name)
+        if table is LIST_10:
+            result.children = milestones
+        else:
+            result.adopters = milestones
+    return result
+
+
+def _source_file(source: Path | str | bytes | SourceFile, name: str | None) -> SourceFile:
+    if isinstance(source, SourceFile):
+        return source
+    if isinstance(source, bytes):
+        return SourceFile(name or "Annex A", source, "")
+    path = Path(source)
+    return SourceFile(name or str(path), path.read_bytes(), str(path.parent))
+
+
+def _csv_rows(file: SourceFile) -> tuple[list[list[str]], Problem | None]:
+    text, _encoding = decode(file.data)
+    if not text.strip():
+        return [], warning(file.name, "file-empty", "The file is empty, so it was not read.")
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    except csv.Error as exc:
+        return [], error(
+            file.name,
+            "file-unreadable",
+            f"The file could not be read as CSV ({exc}). Check it opens in Excel and save it "
+            "again as 'CSV UTF-8 (Comma delimited)'.",
+        )
+    return rows, None
+
+
+def _find_headings(rows: list[list[str]]) -> tuple[Table, int] | None:
+    """The list whose headings best match a row near the top, and that row's index."""
+    for index, row in enumerate(rows[:HEADING_ROWS]):
+        keys = {heading_key(cell) for cell in row}
+        scores = [(len(keys & accepted_headings(t).keys()), t) for t in LISTS]
+        best, table = max(scores, key=lambda s: s[0])
+        if best >= 3 and [s for s, _ in scores].count(best) == 1:
+            return table, index
+    return None
+
+
+def _heading_problems(
+    file: str, table: Table, rows: list[list[str]], index: int
+) -> tuple[dict[int, str], list[Problem]]:
+    """Which file column holds each declared column, and what is wrong with the headings."""
+    accepted = accepted_headings(table)
+    mapping: dict[int, str] = {}
+    problems: list[Problem] = []
+    for position, heading in enumerate(rows[index]):
+        name = accepted.get(heading_key(heading))
+        if name is not None and name in mapping.values():
+            problems.append(
+                error(
+                    file,
+                    "column-repeated",
+                    f"'{heading}' is a second {name} column; keep one.",
+                    column=heading,
+                )
+            )
+        elif name is not None:
+            mapping[position] = name
+        elif heading.strip() or _has_data(rows[index + 1 :], position):
+            problems.append(
+                warning(
+                    file,
+                    "column-extra",
+                    f"'{heading.strip() or '(blank heading)'}' is not a column of "
+                    f"{table.name}, so it was ignored.",
+                    column=heading.strip(),
+                )
+            )
+    dated = MILESTONE_COLUMNS[table.name]
+    for column in table.columns:
+        if column.name in mapping.values():
+            continue
+        if column.required:
+            problems.append(
+                error(
+                    file,
+                    "column-missing",
+                    f"This looks like {table.name} but has no '{column.name}' column; every "
+                    "row needs it.",
+                    column=column.name,
+                )
+            )
+        elif column.name in dated:
+            problems.append(
+                warning(
+                    file,
+                    "column-missing",
+                    f"This looks like {table.name} but has no '{column.name}' column, so no "
+                    f"{dated[column.name]} milestones were read from it.",
+                    column=column.name,
+                )
+            )
+    return mapping, problems
+
+
+def _has_data(rows: list[list[str]], position: int) -> bool:
+    return any(position < len(row) and row[position].strip() for row in rows)
+
+
+def _frame(rows: list[list[str]], index: int, mapping: dict[int, str], file: str) -> pl.DataFrame:
+    """The declared columns as text, with spreadsheet row numbers; blank rows left out."""
+    data = [
+        (number, row)
+        for number, row in enumerate(rows[index + 1 :], start=index + 2)
+        if any(cell.strip() for cell in row)
+    ]
+    columns: dict[str, list[object]] = {"_row": [number for number, _ in data]}
+    for position, name in mapping.items():
+        columns[name] = [row[position] if position < len(row) else None for _, row in data]
+    schema = {"_row": pl.Int64, **{name: pl.String for name in mapping.values()}}
+    return pl.DataFrame(columns, schema=schema).with_columns(_file=pl.lit(file))
+
+
+def _milestones(checked: pl.DataFrame, table: Table, id_column: str, id_name: str) -> pl.DataFrame:
+    """One row per dated milestone: the list's wide rows made long, in journey order."""
+    dated = MILESTONE_COLUMNS[table.name]
+    parts = [
+        checked.select(
+            "_row",
+            "_file",
+            pl.col(id_column).alias(id_name),
+            pl.lit(milestone).alias("MILESTONE"),
+            pl.col(column).alias("DATE"),
+            (pl.col(NOTE_COLUMNS[column]) if column in NOTE_COLUMNS else pl.lit(None))
+            .cast(pl.String)
+            .alias("NOTE"),
+            pl.lit(order).alias("_order"),
+        )
+        for order, (column, milestone) in enumerate(dated.items())
+    ]
+    return (
+        pl.concat(parts)
+        .filter(pl.col(id_name).is_not_null() & pl.col("DATE").is_not_null())
+        .sort("_file", "_row", "_order")
+        .unique([id_name, "MILESTONE", "DATE"], keep="first", maintain_order=True)
+        .drop("_order")
+    )
