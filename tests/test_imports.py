@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, MetaData, select
 
 from carejourney import imports
+from carejourney.journeys.stored import load
 from carejourney.store import queries
 from carejourney.store.tables import RETURN_TABLES, import_problem, tracker_milestone
 from tests.returns import EPISODES, HEADER, minimal_return, write_table
@@ -147,16 +148,16 @@ def test_a_tracker_is_stored_then_left_alone_then_replaced(engine: Engine, tmp_p
     returns = minimal_return(tmp_path / "returns")
     write_table(returns / "tracker.csv", TRACKER)
     first = imports.import_returns(engine, [returns], la="931")
-    assert first.saved is not None and first.saved.tracker == "stored"
+    assert first.saved is not None and first.saved.lists == {"Tracker": "stored"}
     assert first.saved.rows["Tracker"] == 2
     again = imports.import_returns(engine, [returns], la="931")
-    assert again.saved is not None and (again.saved.batch_id, again.saved.tracker) == (
+    assert again.saved is not None and (again.saved.batch_id, again.saved.lists["Tracker"]) == (
         None,
         "unchanged",
     )
     write_table(returns / "tracker.csv", "\n".join(TRACKER.strip().splitlines()[:2]))
     third = imports.import_returns(engine, [returns], la="931")
-    assert third.saved is not None and third.saved.tracker == "replaced"
+    assert third.saved is not None and third.saved.lists == {"Tracker": "replaced"}
     assert third.saved.stored_years == []  # the return itself was unchanged
     with engine.connect() as conn:
         rows = conn.execute(select(tracker_milestone.c.child, tracker_milestone.c.milestone)).all()
@@ -171,3 +172,20 @@ def test_a_tracker_alone_can_be_imported(engine: Engine, tmp_path: Path) -> None
     assert outcome.stored and outcome.saved is not None and outcome.saved.rows == {"Tracker": 2}
     with engine.connect() as conn:
         assert queries.local_authorities(conn) == ["931"]
+
+
+def test_annex_a_lists_are_imported_beside_the_returns(engine: Engine, tmp_path: Path) -> None:
+    returns = minimal_return(tmp_path / "returns")
+    list_10 = Path(__file__).parent / "sources" / "annex_a" / "list_10_template.csv"
+    (returns / "annex-a-list-10.csv").write_bytes(list_10.read_bytes())
+    outcome = imports.import_returns(engine, [returns], la="931")
+    assert outcome.stored, outcome.problems
+    assert outcome.saved is not None and outcome.saved.lists == {"Annex A list 10": "stored"}
+    again = imports.import_returns(engine, [returns], la="931")
+    assert again.saved is not None and again.saved.batch_id is None
+    with engine.connect() as conn:
+        [summary] = queries.summarise(conn)
+        journeys = load(conn, "931")
+    assert summary.rows["Annex A list 10"] > 0
+    annex = journeys.milestones.filter(journeys.milestones["source"] == "Annex A list 10")
+    assert set(annex["milestone"]) >= {"adoption_decision", "placement_order", "matched"}

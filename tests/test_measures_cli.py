@@ -5,6 +5,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from carejourney import imports
@@ -14,6 +15,7 @@ from carejourney.journeys.stored import load
 from carejourney.measures import summaries
 from carejourney.measures.scorecard import scorecard
 from carejourney.store import database
+from carejourney.store.tables import access_log
 from carejourney.synth.ssda903 import write_returns
 from tests.conftest import POSTGRES, POSTGRES_URL, _reset_postgres
 
@@ -76,3 +78,26 @@ def test_the_figures_are_the_same_on_sqlite_and_postgresql(returns: Path, tmp_pa
     assert drift_a.height > 0
     assert drift_a.equals(drift_b)
     assert card_a.equals(card_b)
+
+
+def test_every_child_a_drift_list_shows_is_in_the_access_log(returns: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    runner.invoke(app, ["import", str(returns), "--la", "999", "--db", db])
+    result = runner.invoke(app, ["drift", "--db", db, "--json", "--status", "overdue"])
+    listed = {row["CHILD"] for row in json.loads(result.output)["rows"]}
+    engine = database.connect(db)
+    with engine.connect() as conn:
+        logged = set(
+            conn.execute(select(access_log.c.child).where(access_log.c.action == "drift list view"))
+            .scalars()
+            .all()
+        )
+    assert listed and logged == listed
+
+
+def test_the_drift_list_can_be_narrowed_to_a_route(returns: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    runner.invoke(app, ["import", str(returns), "--la", "999", "--db", db])
+    result = runner.invoke(app, ["drift", "--db", db, "--json", "--route", "adoption"])
+    assert result.exit_code == 0, result.output
+    assert {row["route"] for row in json.loads(result.output)["rows"]} <= {"adoption"}

@@ -65,10 +65,10 @@ def _years(years: list[int]) -> str:
 
 
 def print_read(result: ReadResult) -> None:
-    if result.tracker is not None:
+    for milestones in result.lists:
         console.print(
-            f"Tracker: {result.tracker.height:,} milestones from "
-            f"{_count(len(result.tracker_files), 'file')}."
+            f"{milestones.kind}: {milestones.rows.height:,} milestones from "
+            f"{_count(len(milestones.files), 'file')}."
         )
     if not result.returns:
         return
@@ -133,8 +133,9 @@ def print_import(outcome: ImportOutcome, db: str) -> None:
     parts = [f"[green]Stored batch {saved.batch_id}[/] for LA {outcome.la} in {db}:"]
     if saved.stored_years:
         parts.append("years " + ", ".join(year_label(y) for y in saved.stored_years))
-    if saved.tracker in ("stored", "replaced"):
-        parts.append(f"tracker milestones ({saved.tracker})")
+    for kind, what in saved.lists.items():
+        if what != "unchanged":
+            parts.append(f"{kind} milestones ({what})")
     if saved.replaced_years:
         parts.append("(replacing " + ", ".join(year_label(y) for y in saved.replaced_years) + ")")
     if saved.unchanged_years:

@@ -11,6 +11,7 @@ import polars as pl
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy import Engine
 
 from carejourney import terminal
 from carejourney.cli.app import app
@@ -56,13 +57,20 @@ def _date(value: str | None, option: str) -> dt.date | None:
     raise typer.BadParameter(f"'{value}' is not a date: write it as dd/mm/yyyy.", param_hint=option)
 
 
-def _journeys(db: str | None, la: str | None, action: str, detail: str) -> Journeys:
+def _journeys(db: str | None, la: str | None) -> tuple[Engine, Journeys]:
     engine = connect(db)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         code = which_la(queries.local_authorities(conn), la)
-        journeys = load(conn, code)
-        access.record(conn, action, la=code, detail=detail)
-    return journeys
+        return engine, load(conn, code)
+
+
+def _record(engine: Engine, journeys: Journeys, action: str, children: list[str]) -> None:
+    """Every child whose record the list shows goes in the access log."""
+    with engine.begin() as conn:
+        if children:
+            access.record_children(conn, action, children, la=journeys.la)
+        else:
+            access.record(conn, action, la=journeys.la)
 
 
 @app.command("drift")
@@ -109,7 +117,7 @@ def drift_command(
     """
     sets = [rule_set(name) for name in (rules or ["england"])]
     chosen = _date(as_at, "--as-at")
-    journeys = _journeys(db, la, "drift list", "csv" if csv_file else "view")
+    engine, journeys = _journeys(db, la)
     when = chosen or summaries.default_as_at(journeys)
     rows = summaries.drift_list(journeys, sets, when)
     wanted = status or list(summaries.OPEN)
@@ -119,6 +127,10 @@ def drift_command(
     for column, value in (("worker", worker), ("route", route), ("rule", rule)):
         if value is not None:
             rows = rows.filter(pl.col(column) == value)
+    shown = rows if csv_file or as_json else rows.head(SHOWN)
+    _record(
+        engine, journeys, "drift list " + ("csv" if csv_file else "view"), shown["CHILD"].to_list()
+    )
     if csv_file:
         rows.drop("occurrence").write_csv(csv_file, date_format="%d/%m/%Y")
         console.print(f"Wrote {rows.height:,} rows to {csv_file}.")
@@ -168,7 +180,8 @@ def timeliness_command(
     Example: `carejourney timeliness --as-at 31/03/2026 --rules england`
     """
     sets = [rule_set(name) for name in (rules or ["england"])]
-    journeys = _journeys(db, la, "timeliness", "aggregate figures")
+    engine, journeys = _journeys(db, la)
+    _record(engine, journeys, "timeliness (figures only)", [])
     when = _date(as_at, "--as-at") or summaries.default_as_at(journeys)
     year_end = dt.date(when.year if when.month >= 4 else when.year - 1, 3, 31)
     if when.month == 3 and when.day == 31:
@@ -229,15 +242,17 @@ def _table(title: str, columns: list[str], rows: object) -> None:
             justify="left" if column in ("measure", "rule", "unit") else "right",
         )
     for row in rows:  # type: ignore[attr-defined]
-        table.add_row(*[_cell(row.get(c)) for c in columns])
+        table.add_row(*[_cell(row.get(c), c) for c in columns])
     console.print(table)
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, column: str = "") -> str:
     if value is None:
         return "-"
+    if isinstance(value, float) and column.startswith("reached_by"):
+        return f"{value:.0%}"  # a share of the children
     if isinstance(value, float):
-        return f"{value:,.1f}" if value >= 1 or value == 0 else f"{value:.0%}"
+        return f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

@@ -153,7 +153,7 @@ def _from_tables(
                 milestone="MILESTONE",
                 date="DATE",
                 detail="NOTE",
-                source=pl.lit("tracker"),
+                source=pl.col("SOURCE") if "SOURCE" in tracker.columns else pl.lit("tracker"),
             ).filter(pl.col("date").is_not_null())
         )
     if reviews is not None:
@@ -207,9 +207,10 @@ def return_milestones(
     those tables (declared columns, any number of years' returns stacked), or None when
     not loaded. Columns: CHILD, period, milestone (a name from `MILESTONES`), date, detail
     (the REC, LS, PLACE, review code, reversal reason or FOSTER_CARE behind it), source
-    (where the date comes from). `tracker` has CHILD, MILESTONE (a declared name), DATE and
-    NOTE; its milestones join the period their date falls in, like AD1's, and a milestone
-    the return already dates on the same day is kept once, from the return.
+    (where the date comes from). `tracker` has CHILD, MILESTONE (a declared name), DATE,
+    NOTE and optionally SOURCE (default "tracker"); its milestones join the period their
+    date falls in, like AD1's, and a milestone the return already dates on the same day is
+    kept once, from the return.
     Sorted by CHILD, date and the order of `MILESTONES`."""
     first_of_period = first_of_child() | (pl.col("period") != pl.col("period").shift(1))
     labelled = label_episodes(history).with_columns(

@@ -15,7 +15,13 @@ from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import Kind
 from carejourney.schema.types import Table as DeclaredTable
 from carejourney.sources.years import year_end
-from carejourney.store.tables import RETURN_TABLES, episode_history, la_year, tracker_milestone
+from carejourney.store.tables import (
+    RETURN_TABLES,
+    annex_a_milestone,
+    episode_history,
+    la_year,
+    tracker_milestone,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,13 @@ def load(conn: Connection, la: str) -> Journeys:
         name: _read(conn, RETURN_TABLES[name], TABLES_BY_NAME[name], la, extra=("year",))
         for name in ("Header", "AD1", "PlacedAdoption", "Reviews", "SWEpisodes")
     }
-    tracker = _read(conn, tracker_milestone, TRACKER, la)
+    tracker = pl.concat(
+        [
+            _read(conn, tracker_milestone, TRACKER, la).with_columns(SOURCE=pl.lit("tracker")),
+            _annex_a_children(conn, la),
+        ],
+        how="vertical",
+    )
     children = (
         tables["Header"]
         .sort("year")
@@ -73,6 +85,20 @@ def _data_ends(conn: Connection, la: str, tracker: pl.DataFrame) -> dt.date | No
     if tracker.height:
         ends.append(tracker["DATE"].max())  # type: ignore[arg-type]
     return max(ends) if ends else None
+
+
+def _annex_a_children(conn: Connection, la: str) -> pl.DataFrame:
+    """Annex A list 10's milestones, in the tracker's shape."""
+    table = annex_a_milestone
+    rows = conn.execute(
+        select(table.c.subject, table.c.milestone, table.c.date, table.c.note).where(
+            table.c.la == la, table.c.list == 10
+        )
+    ).all()
+    schema = {"CHILD": pl.String, "MILESTONE": pl.String, "DATE": pl.Date, "NOTE": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row").with_columns(
+        SOURCE=pl.lit("Annex A list 10")
+    )
 
 
 def _read(

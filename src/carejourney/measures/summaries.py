@@ -10,6 +10,7 @@ import polars as pl
 from carejourney.config.rules import RuleSet, Unit
 from carejourney.journeys.stored import Journeys
 from carejourney.measures.drift import caseload, due_dates
+from carejourney.measures.routes import legal_routes
 from carejourney.measures.survival import kaplan_meier, median_time, reached_by, time_to_milestone
 
 OPEN = ("overdue", "reminder due", "on track")
@@ -23,8 +24,9 @@ def default_as_at(journeys: Journeys, today: dt.date | None = None) -> dt.date:
 
 
 def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
-    """Every due milestone under every rule set, with the child's worker, route and age as
-    at `as_at`; open rows first, most urgent first (see `measures.drift.caseload`)."""
+    """Every due milestone under every rule set, with the child's worker (SW_ID), route
+    (of the period of care) and age as at `as_at`; open rows first, most urgent first
+    (see `measures.drift.caseload`)."""
     due = pl.concat(
         [
             due_dates(
@@ -59,12 +61,21 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
             ).cast(pl.Int32)
         ).cast(pl.Int64),
     )
+    # The route as known at `as_at`: only milestones and placements by then count.
+    routes = legal_routes(
+        journeys.periods.filter(pl.col("start") <= as_at).with_columns(
+            exit_reason=pl.when(pl.col("end") <= as_at).then(pl.col("exit_reason"))
+        ),
+        journeys.milestones.filter(pl.col("date") <= as_at),
+        journeys.placements.filter(pl.col("start") <= as_at),
+    )
     urgent = caseload(due, as_at)
     rest = due.filter(~pl.col("status").is_in(OPEN)).sort("CHILD", "period", "due_date")
     return (
         pl.concat([urgent, rest], how="vertical")
         .join(workers, on="CHILD", how="left", maintain_order="left")
         .join(ages, on="CHILD", how="left", maintain_order="left")
+        .join(routes, on=["CHILD", "period"], how="left", maintain_order="left")
     )
 
 

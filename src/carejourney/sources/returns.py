@@ -13,6 +13,7 @@ from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
+from carejourney.sources.annex_a import read_annex_a
 from carejourney.sources.files import SourceFile, gather
 from carejourney.sources.problems import Problem, error, warning
 from carejourney.sources.raw import RawTable, read_csv
@@ -37,14 +38,31 @@ class Return:
         return year_label(self.year)
 
 
+@dataclass(frozen=True)
+class MilestoneList:
+    """Milestones read from trackers or an Annex A list. Each kind is the LA's whole
+    current list, so importing one replaces what is stored of that kind."""
+
+    kind: str  # TRACKER_KIND, or "Annex A list 10" / "Annex A list 11"
+    rows: pl.DataFrame  # CHILD (or ADOPTER), MILESTONE, DATE, NOTE, _row, _file
+    files: list[SourceFile]
+
+
+TRACKER_KIND = "Tracker"
+
+
 @dataclass
 class ReadResult:
     returns: list[Return]
     files: list[SourceFile]
     problems: list[Problem]
-    # Tracker milestones (CHILD, MILESTONE, DATE, NOTE, _row, _file), from any tracker files.
-    tracker: pl.DataFrame | None = None
-    tracker_files: list[SourceFile] = field(default_factory=list)
+    lists: list[MilestoneList] = field(default_factory=list)
+
+    @property
+    def tracker(self) -> pl.DataFrame | None:
+        """Tracker milestones (CHILD, MILESTONE, DATE, NOTE, _row, _file), if any."""
+        found = [m.rows for m in self.lists if m.kind == TRACKER_KIND]
+        return found[0] if found else None
 
     @property
     def rows(self) -> dict[str, int]:
@@ -52,8 +70,8 @@ class ReadResult:
         for ret in self.returns:
             for name, frame in ret.tables.items():
                 counts[name] += frame.height
-        if self.tracker is not None:
-            counts["Tracker"] = self.tracker.height
+        for milestones in self.lists:
+            counts[milestones.kind] = milestones.rows.height
         return dict(counts)
 
 
@@ -62,10 +80,23 @@ def read_returns(
 ) -> ReadResult:
     files, problems = gather(paths)
     raws: list[RawTable] = []
+    annex: dict[str, list[tuple[pl.DataFrame, SourceFile]]] = defaultdict(list)
     for file in files:
         if progress:
             progress(file.name)
         tables, file_problems = read_xml(file) if is_xml(file) else read_csv(file)
+        unread = [p.code for p in file_problems] in (["file-unrecognised"], ["file-unreadable"])
+        if not tables and unread and not is_xml(file):
+            # Not a return or a tracker: perhaps an Annex A list, which may have title rows.
+            annex_read = read_annex_a(file)
+            for kind, frame in (
+                ("Annex A list 10", annex_read.children),
+                ("Annex A list 11", annex_read.adopters),
+            ):
+                if frame is not None:
+                    annex[kind].append((frame, file))
+            if annex_read.children is not None or annex_read.adopters is not None:
+                file_problems = annex_read.problems
         raws += tables
         problems += file_problems
     if not raws and not problems:
@@ -75,6 +106,15 @@ def read_returns(
     raws = [r for r in raws if r.table is not TRACKER]
     tracker, tracker_problems = read_trackers(trackers)
     problems += tracker_problems
+    lists = (
+        [MilestoneList(TRACKER_KIND, tracker, [r.file for r in trackers])]
+        if tracker is not None
+        else []
+    )
+    lists += [
+        MilestoneList(kind, pl.concat([f for f, _ in read], how="vertical"), [s for _, s in read])
+        for kind, read in sorted(annex.items())
+    ]
     groups, year_problems = _assign_years(raws, year)
     problems += year_problems
     returns = {y: Return(y) for y in sorted(groups)}
@@ -117,8 +157,7 @@ def read_returns(
         list(returns.values()),
         files,
         sorted(problems, key=_problem_order),
-        tracker,
-        [r.file for r in trackers],
+        lists,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, insert
 
@@ -38,3 +39,23 @@ def record(
             detail=detail,
         )
     )
+
+
+def record_children(
+    conn: Connection,
+    action: str,
+    children: Iterable[str],
+    *,
+    la: str,
+    who: str | None = None,
+    detail: str | None = None,
+) -> int:
+    """One entry per child shown in a list or download (a drift list names children)."""
+    at, user = dt.datetime.now(dt.UTC), who or current_user()
+    rows = [
+        {"at": at, "who": user, "action": action, "la": la, "child": child, "detail": detail}
+        for child in dict.fromkeys(children)
+    ]
+    if rows:
+        conn.execute(insert(access_log), rows)
+    return len(rows)

@@ -8,18 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, delete, insert, select
 
 from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Severity
-from carejourney.sources.returns import ReadResult
+from carejourney.sources.returns import TRACKER_KIND, MilestoneList, ReadResult
 from carejourney.store.access import current_user
 from carejourney.store.bulk import insert_frame
 from carejourney.store.tables import (
     RETURN_TABLES,
+    annex_a_milestone,
     import_batch,
     import_file,
     import_problem,
+    la_annex_a,
     la_tracker,
     la_year,
     tracker_milestone,
@@ -33,7 +35,9 @@ class Saved:
     replaced_years: list[int] = field(default_factory=list)
     unchanged_years: list[int] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-    tracker: str | None = None  # "stored", "replaced" or "unchanged" when trackers were given
+    # Per kind of milestone list given (Tracker, Annex A list 10/11): stored, replaced or
+    # unchanged.
+    lists: dict[str, str] = field(default_factory=dict)
 
 
 def fingerprint(label: str, files: Iterable[tuple[str, SourceFile]], tool_version: str) -> str:
@@ -61,19 +65,20 @@ def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Save
     unchanged = [r for r in read.returns if current.get(r.year) == prints[r.year]]
     saved = Saved(None, unchanged_years=[r.year for r in unchanged])
 
-    tracker_print = None
-    if read.tracker is not None:
-        tracker_print = fingerprint(
-            "tracker", [("Tracker", f) for f in read.tracker_files], tool_version
+    # Trackers and Annex A lists: each kind is replaced whole, unless its files are unchanged.
+    replacing: list[tuple[MilestoneList, str]] = []
+    for milestones in read.lists:
+        new_print = fingerprint(
+            milestones.kind, [(milestones.kind, f) for f in milestones.files], tool_version
         )
-        stored_print = conn.execute(
-            select(la_tracker.c.fingerprint).where(la_tracker.c.la == la)
-        ).scalar()
-        if stored_print == tracker_print:
-            saved.tracker, tracker_print = "unchanged", None
+        holder, where = _holder(milestones.kind, la)
+        old_print = conn.execute(select(holder.c.fingerprint).where(*where)).scalar()
+        if old_print == new_print:
+            saved.lists[milestones.kind] = "unchanged"
         else:
-            saved.tracker = "stored" if stored_print is None else "replaced"
-    if not changed and tracker_print is None:
+            saved.lists[milestones.kind] = "stored" if old_print is None else "replaced"
+            replacing.append((milestones, new_print))
+    if not changed and not replacing:
         return saved
 
     batch_id: int = conn.execute(
@@ -103,13 +108,14 @@ def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Save
                 la=la, year=ret.year, batch_id=batch_id, fingerprint=prints[ret.year]
             )
         )
-    if tracker_print is not None and read.tracker is not None:
-        saved.rows["Tracker"] = _replace_tracker(conn, la, batch_id, read, tracker_print)
+    for milestones, new_print in replacing:
+        saved.rows[milestones.kind] = _replace(conn, la, batch_id, milestones, new_print)
 
     # Warnings about what was left unchanged were stored with the batch that holds it.
     unchanged_files = {f.name for r in unchanged for f in r.files.values()}
-    if saved.tracker == "unchanged":
-        unchanged_files |= {f.name for f in read.tracker_files}
+    for milestones in read.lists:
+        if saved.lists[milestones.kind] == "unchanged":
+            unchanged_files |= {f.name for f in milestones.files}
     warnings = [p for p in read.problems if p.file not in unchanged_files]
     if warnings:
         conn.execute(
@@ -124,30 +130,47 @@ def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Save
     return saved
 
 
-def _replace_tracker(
-    conn: Connection, la: str, batch_id: int, read: ReadResult, tracker_print: str
+def _holder(kind: str, la: str) -> tuple[Table, list[ColumnElement[bool]]]:
+    """The table saying which batch holds this kind of milestones for the LA."""
+    if kind == TRACKER_KIND:
+        return la_tracker, [la_tracker.c.la == la]
+    return la_annex_a, [la_annex_a.c.la == la, la_annex_a.c.list == _annex_list(kind)]
+
+
+def _annex_list(kind: str) -> int:
+    return int(kind.rsplit(" ", 1)[-1])  # "Annex A list 10" -> 10
+
+
+def _replace(
+    conn: Connection, la: str, batch_id: int, milestones: MilestoneList, new_print: str
 ) -> int:
-    assert read.tracker is not None
-    conn.execute(delete(tracker_milestone).where(tracker_milestone.c.la == la))
-    conn.execute(delete(la_tracker).where(la_tracker.c.la == la))
-    rows = insert_frame(
-        conn,
-        tracker_milestone,
-        read.tracker.select(
-            child="CHILD",
-            milestone="MILESTONE",
-            date="DATE",
-            note="NOTE",
-            source_file="_file",
-            source_row="_row",
-        ).with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la)),
-    )
-    counts = read.tracker.group_by("_file").len()
-    for file in read.tracker_files:
+    """Replace the LA's stored milestones of this kind with these."""
+    holder, where = _holder(milestones.kind, la)
+    rows = milestones.rows
+    provenance = {"source_file": "_file", "source_row": "_row"}
+    held: dict[str, object]
+    if milestones.kind == TRACKER_KIND:
+        table, held = tracker_milestone, {"la": la}
+        conn.execute(delete(table).where(table.c.la == la))
+        frame = rows.select(
+            child="CHILD", milestone="MILESTONE", date="DATE", note="NOTE", **provenance
+        )
+    else:
+        listed = _annex_list(milestones.kind)
+        table, held = annex_a_milestone, {"la": la, "list": listed}
+        conn.execute(delete(table).where(table.c.la == la, table.c.list == listed))
+        subject = "CHILD" if "CHILD" in rows.columns else "ADOPTER"
+        frame = rows.select(
+            subject=subject, milestone="MILESTONE", date="DATE", note="NOTE", **provenance
+        ).with_columns(list=pl.lit(listed))
+    conn.execute(delete(holder).where(*where))
+    stored = insert_frame(conn, table, frame.with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la)))
+    counts = rows.group_by("_file").len()
+    for file in milestones.files:
         n = counts.filter(pl.col("_file") == file.name)["len"].sum()
-        _record_file(conn, batch_id, file, "Tracker", int(n), None)
-    conn.execute(insert(la_tracker).values(la=la, batch_id=batch_id, fingerprint=tracker_print))
-    return rows
+        _record_file(conn, batch_id, file, milestones.kind, int(n), None)
+    conn.execute(insert(holder).values(**held, batch_id=batch_id, fingerprint=new_print))
+    return stored
 
 
 def _record_file(

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, func, select
 from carejourney.sources.problems import Problem, Severity
 from carejourney.store.tables import (
     RETURN_TABLES,
+    annex_a_milestone,
     episode_history,
     import_batch,
     import_problem,
+    la_annex_a,
     la_tracker,
     la_year,
     stitch_change,
@@ -43,7 +45,7 @@ class BatchSummary:
 
 
 def local_authorities(conn: Connection) -> list[str]:
-    las = select(la_year.c.la).union(select(la_tracker.c.la)).subquery()
+    las = select(la_year.c.la).union(select(la_tracker.c.la), select(la_annex_a.c.la)).subquery()
     return list(conn.execute(select(las.c.la).order_by(las.c.la)).scalars())
 
 
@@ -65,6 +67,13 @@ def summarise(conn: Connection) -> list[LaSummary]:
         ).scalar_one()
         if trackers:
             rows["Tracker"] = trackers
+        for listed, count in conn.execute(
+            select(annex_a_milestone.c.list, func.count())
+            .where(annex_a_milestone.c.la == la)
+            .group_by(annex_a_milestone.c.list)
+            .order_by(annex_a_milestone.c.list)
+        ).all():
+            rows[f"Annex A list {listed}"] = count
         header = RETURN_TABLES["Header"]
         children = conn.execute(
             select(func.count(header.c.child.distinct())).where(header.c.la == la)
@@ -78,6 +87,7 @@ def summarise(conn: Connection) -> list[LaSummary]:
 def batches(conn: Connection) -> list[BatchSummary]:
     current = set(conn.execute(select(la_year.c.batch_id).distinct()).scalars())
     current |= set(conn.execute(select(la_tracker.c.batch_id)).scalars())
+    current |= set(conn.execute(select(la_annex_a.c.batch_id)).scalars())
     warnings: dict[int, int] = dict(
         conn.execute(
             select(import_problem.c.batch_id, func.count()).group_by(import_problem.c.batch_id)
@@ -116,7 +126,9 @@ def stored_problems(conn: Connection, batch: int | None = None) -> list[tuple[in
     if batch is not None:
         query = query.where(import_problem.c.batch_id == batch)
     else:
-        current = select(la_year.c.batch_id).union(select(la_tracker.c.batch_id))
+        current = select(la_year.c.batch_id).union(
+            select(la_tracker.c.batch_id), select(la_annex_a.c.batch_id)
+        )
         query = query.where(import_problem.c.batch_id.in_(current))
     return [
         (

@@ -183,3 +183,32 @@ access_log = Table(
     comment="Append-only record of every view of a child's record, download and change.",
 )
 Index("ix_access_log_child", access_log.c.la, access_log.c.child)
+
+# Milestones from Ofsted Annex A: list 10 (children with an adoption decision) and list 11
+# (adopters). Like a tracker, each list given replaces that list for the LA.
+annex_a_milestone = Table(
+    "annex_a_milestone",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("la", String(20), nullable=False),
+    Column("list", Integer, nullable=False),  # 10: a child's journey; 11: adopters'
+    Column("subject", String(100), nullable=False),  # the child's or the adopter's ID
+    Column("milestone", String(100), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("note", Text),
+    Column("source_file", Text, nullable=False),
+    Column("source_row", Integer, nullable=False),
+    comment="Milestones from Ofsted Annex A lists 10 and 11.",
+)
+Index("ix_annex_a_milestone_la_subject", annex_a_milestone.c.la, annex_a_milestone.c.subject)
+
+# Which batch holds each LA's Annex A list, and the fingerprint of its files.
+la_annex_a = Table(
+    "la_annex_a",
+    metadata,
+    Column("la", String(20), primary_key=True),
+    Column("list", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+)
