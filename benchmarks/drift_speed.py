@@ -99,7 +99,9 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=5000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--las", type=int, default=150)
-    parser.add_argument("--la-children", type=int, default=1500, help="children per copied LA")
+    parser.add_argument(
+        "--la-children", type=int, default=2000, help="children per copied LA (~500 in care)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big = synthetic_journeys(args.children, args.years, Path(tmp) / "big")

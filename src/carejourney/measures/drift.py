@@ -121,7 +121,11 @@ def due_dates(
     # The rules' words are joined only at the end: carried through the joins and sorts of
     # millions of clocks, they would cost more than the arithmetic.
     words = rules.select("_order", *WORDS)
-    clocks = _clocks(rules.drop(WORDS), known.with_columns(rank=rank), spans)
+    # Only the milestones the rules name are ranked and joined: reviews alone can be most
+    # of a nation's milestones, and a rule set without them need not touch them.
+    named = {m for r in rule_set.rules for m in (r.from_milestone, r.to_milestone)}
+    ranked = known.filter(pl.col("milestone").is_in(sorted(named))).with_columns(rank=rank)
+    clocks = _clocks(rules.drop(WORDS), ranked, spans)
     return _status(_deadlines(clocks, rule_set).join(words, on="_order", how="left"), as_at)
 
 
