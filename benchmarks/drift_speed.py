@@ -83,6 +83,7 @@ def nation(one: Journeys, las: int) -> Journeys:
         milestones=copies(one.milestones),
         children=copies(one.children),
         workers=copies(one.workers),
+        allocations=copies(one.allocations),
         data_ends=one.data_ends,
     )
 

@@ -189,3 +189,28 @@ def test_annex_a_lists_are_imported_beside_the_returns(engine: Engine, tmp_path:
     assert summary.rows["Annex A list 10"] > 0
     annex = journeys.milestones.filter(journeys.milestones["source"] == "Annex A list 10")
     assert set(annex["milestone"]) >= {"adoption_decision", "placement_order", "matched"}
+
+
+def test_an_allocation_list_gives_each_child_a_team(engine: Engine, tmp_path: Path) -> None:
+    returns = minimal_return(tmp_path / "returns")
+    write_table(
+        returns / "allocations.csv",
+        """
+        CHILD | TEAM             | WORKER
+        1     | Permanence North | SW0001
+        2     | Permanence South |
+        2     | Permanence North | SW0002
+        """,
+    )
+    outcome = imports.import_returns(engine, [returns], la="931")
+    assert outcome.stored
+    assert [(p.code, p.row) for p in outcome.problems] == [
+        ("allocation-repeated", 3),
+        ("allocation-repeated", 4),
+    ]
+    with engine.connect() as conn:
+        journeys = load(conn, "931")
+    assert journeys.allocations.select("CHILD", "TEAM").rows() == [
+        ("1", "Permanence North"),
+        ("2", "Permanence North"),
+    ]

@@ -101,3 +101,14 @@ def test_the_drift_list_can_be_narrowed_to_a_route(returns: Path, tmp_path: Path
     result = runner.invoke(app, ["drift", "--db", db, "--json", "--route", "adoption"])
     assert result.exit_code == 0, result.output
     assert {row["route"] for row in json.loads(result.output)["rows"]} <= {"adoption"}
+
+
+def test_the_drift_list_can_be_narrowed_to_a_team(returns: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    runner.invoke(app, ["import", str(returns), "--la", "999", "--db", db])
+    everyone = json.loads(runner.invoke(app, ["drift", "--db", db, "--json"]).output)["rows"]
+    teams = {row["team"] for row in everyone}
+    assert None not in teams and len(teams) > 1  # every child in care has a team
+    result = runner.invoke(app, ["drift", "--db", db, "--json", "--team", "Permanence North"])
+    rows = json.loads(result.output)["rows"]
+    assert rows and {row["team"] for row in rows} == {"Permanence North"}

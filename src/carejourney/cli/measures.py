@@ -85,6 +85,12 @@ def drift_command(
             show_default=False,
         ),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this team's children (from your allocation list).", show_default=False
+        ),
+    ] = None,
     worker: Annotated[
         str | None,
         typer.Option(help="Only this social worker's children (SW_ID).", show_default=False),
@@ -124,7 +130,7 @@ def drift_command(
     rows = rows.filter(pl.col("status").is_in(wanted))
     if within is not None:
         rows = rows.filter(pl.col("days_left").is_null() | (pl.col("days_left") <= within))
-    for column, value in (("worker", worker), ("route", route), ("rule", rule)):
+    for column, value in (("team", team), ("worker", worker), ("route", route), ("rule", rule)):
         if value is not None:
             rows = rows.filter(pl.col(column) == value)
     shown = rows if csv_file or as_json else rows.head(SHOWN)
@@ -148,7 +154,7 @@ def drift_command(
         highlight=False,
     )
     table = Table(show_edge=False)
-    for heading in ("status", "child", "due", "days", "worker", "why"):
+    for heading in ("status", "child", "due", "days", "team", "worker", "why"):
         table.add_column(heading, no_wrap=heading not in ("why",))
     for r in rows.head(SHOWN).iter_rows(named=True):
         days = r["days_late"] if r["status"] in ("overdue", "met late") else r["days_left"]
@@ -157,6 +163,7 @@ def drift_command(
             r["CHILD"],
             f"{r['due_date']:%d/%m/%Y}",
             "" if days is None else f"{days:,}",
+            r["team"] or "",
             r["worker"] or "",
             escape(r["why"]),
         )

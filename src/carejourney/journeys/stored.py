@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from carejourney.journeys.milestones import return_milestones
 from carejourney.journeys.periods import periods_of_care, placements
+from carejourney.schema.allocation import ALLOCATION
 from carejourney.schema.ssda903 import EPISODES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import Kind
@@ -17,6 +18,7 @@ from carejourney.schema.types import Table as DeclaredTable
 from carejourney.sources.years import year_end
 from carejourney.store.tables import (
     RETURN_TABLES,
+    allocation,
     annex_a_milestone,
     episode_history,
     la_year,
@@ -36,6 +38,7 @@ class Journeys:
     milestones: pl.DataFrame
     children: pl.DataFrame  # CHILD, SEX, DOB, ETHNIC
     workers: pl.DataFrame  # SWEpisodes: CHILD, SW_ID, SW_DECOM, SW_DEC
+    allocations: pl.DataFrame  # the LA's allocation list: CHILD, TEAM, WORKER
     data_ends: dt.date | None  # the latest day the stored data can speak for
 
 
@@ -73,6 +76,7 @@ def load(conn: Connection, la: str) -> Journeys:
         ),
         children=children,
         workers=tables["SWEpisodes"].select("CHILD", "SW_ID", "SW_DECOM", "SW_DEC"),
+        allocations=_read(conn, allocation, ALLOCATION, la),
         data_ends=_data_ends(conn, la, tracker),
     )
 

@@ -24,8 +24,9 @@ def default_as_at(journeys: Journeys, today: dt.date | None = None) -> dt.date:
 
 
 def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
-    """Every due milestone under every rule set, with the child's worker (SW_ID), route
-    (of the period of care) and age as at `as_at`; open rows first, most urgent first
+    """Every due milestone under every rule set, with the child's worker (SW_ID as at
+    `as_at`, else the allocation list's), team (allocation list), route (of the period of
+    care) and age as at `as_at`; open rows first, most urgent first
     (see `measures.drift.caseload`)."""
     due = pl.concat(
         [
@@ -76,6 +77,15 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
         .join(workers, on="CHILD", how="left", maintain_order="left")
         .join(ages, on="CHILD", how="left", maintain_order="left")
         .join(routes, on=["CHILD", "period"], how="left", maintain_order="left")
+        .join(
+            journeys.allocations.select("CHILD", team="TEAM", _allocated="WORKER"),
+            on="CHILD",
+            how="left",
+            maintain_order="left",
+        )
+        # The allocation list is today's; the return's social worker is as at `as_at`.
+        .with_columns(worker=pl.coalesce("worker", "_allocated"))
+        .drop("_allocated")
     )
 
 

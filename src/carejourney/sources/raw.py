@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from carejourney.schema.allocation import ALLOCATION
 from carejourney.schema.ssda903 import TABLES
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import Table
@@ -31,7 +32,7 @@ def recognise(columns: list[str]) -> Table | None:
     are present; the best match wins (most columns, then the closest fit)."""
     present = set(columns)
     best: tuple[int, float, Table] | None = None
-    for table in (*TABLES, TRACKER):
+    for table in (*TABLES, TRACKER, ALLOCATION):
         matched = len(present & set(table.column_names))
         if matched < max(3, (len(table.columns) + 1) // 2):
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
+from carejourney.schema.allocation import ALLOCATION
 from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
@@ -17,7 +18,7 @@ from carejourney.sources.annex_a import read_annex_a
 from carejourney.sources.files import SourceFile, gather
 from carejourney.sources.problems import Problem, error, warning
 from carejourney.sources.raw import RawTable, read_csv
-from carejourney.sources.tracker import read_trackers
+from carejourney.sources.tracker import read_allocations, read_trackers
 from carejourney.sources.values import clean_table
 from carejourney.sources.xml_return import is_xml, read_xml
 from carejourney.sources.years import IN_YEAR_DATES, NameHint, data_year, name_hint
@@ -49,6 +50,7 @@ class MilestoneList:
 
 
 TRACKER_KIND = "Tracker"
+ALLOCATION_KIND = "Allocation"
 
 
 @dataclass
@@ -103,7 +105,8 @@ def read_returns(
         problems.append(error("(no files)", "no-files", "No files were given."))
     # Trackers belong to no collection year: they are read on their own.
     trackers = [r for r in raws if r.table is TRACKER]
-    raws = [r for r in raws if r.table is not TRACKER]
+    allocations = [r for r in raws if r.table is ALLOCATION]
+    raws = [r for r in raws if r.table not in (TRACKER, ALLOCATION)]
     tracker, tracker_problems = read_trackers(trackers)
     problems += tracker_problems
     lists = (
@@ -111,6 +114,10 @@ def read_returns(
         if tracker is not None
         else []
     )
+    if allocations:
+        allocated, allocation_problems = read_allocations(allocations)
+        problems += allocation_problems
+        lists.append(MilestoneList(ALLOCATION_KIND, allocated, [r.file for r in allocations]))
     lists += [
         MilestoneList(kind, pl.concat([f for f, _ in read], how="vertical"), [s for _, s in read])
         for kind, read in sorted(annex.items())

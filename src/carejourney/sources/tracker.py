@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from carejourney.schema.allocation import ALLOCATION
 from carejourney.schema.milestones import MILESTONES
 from carejourney.schema.tracker import MILESTONE_SPELLINGS, TRACKER
 from carejourney.sources.problems import Problem, Severity, from_rows
@@ -68,3 +69,32 @@ def read_trackers(raws: list[RawTable]) -> tuple[pl.DataFrame | None, list[Probl
         )
     unique = frame.drop("_value", "_year").unique(["CHILD", "MILESTONE", "DATE"], keep="first")
     return unique.sort("_file", "_row"), problems
+
+
+def read_allocations(raws: list[RawTable]) -> tuple[pl.DataFrame, list[Problem]]:
+    """All allocation files as one checked table (CHILD, TEAM, WORKER, _row, _file). A child
+    listed twice keeps the later row, with a warning."""
+    declared = ["_row", *ALLOCATION.column_names]
+    combined = pl.concat(
+        [
+            raw.frame.select([c for c in declared if c in raw.frame.columns]).with_columns(
+                _file=pl.lit(raw.file.name)
+            )
+            for raw in raws
+        ],
+        how="diagonal",
+    )
+    frame, problems = clean_table(combined, ALLOCATION)
+    repeated = frame.filter(pl.col("CHILD").is_duplicated() & pl.col("CHILD").is_not_null())
+    for file, rows in repeated.group_by("_file", maintain_order=True):
+        problems += from_rows(
+            str(file[0]),
+            rows.with_columns(_value=pl.col("CHILD")),
+            column="CHILD",
+            code="allocation-repeated",
+            message="This child is allocated more than once; the last row is used.",
+            severity=Severity.WARNING,
+            personal=True,
+        )
+    unique = frame.drop("_year").unique("CHILD", keep="last", maintain_order=True)
+    return unique, problems

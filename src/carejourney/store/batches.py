@@ -12,15 +12,17 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, insert, select
 
 from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Severity
-from carejourney.sources.returns import TRACKER_KIND, MilestoneList, ReadResult
+from carejourney.sources.returns import ALLOCATION_KIND, TRACKER_KIND, MilestoneList, ReadResult
 from carejourney.store.access import current_user
 from carejourney.store.bulk import insert_frame
 from carejourney.store.tables import (
     RETURN_TABLES,
+    allocation,
     annex_a_milestone,
     import_batch,
     import_file,
     import_problem,
+    la_allocation,
     la_annex_a,
     la_tracker,
     la_year,
@@ -134,6 +136,8 @@ def _holder(kind: str, la: str) -> tuple[Table, list[ColumnElement[bool]]]:
     """The table saying which batch holds this kind of milestones for the LA."""
     if kind == TRACKER_KIND:
         return la_tracker, [la_tracker.c.la == la]
+    if kind == ALLOCATION_KIND:
+        return la_allocation, [la_allocation.c.la == la]
     return la_annex_a, [la_annex_a.c.la == la, la_annex_a.c.list == _annex_list(kind)]
 
 
@@ -149,7 +153,11 @@ def _replace(
     rows = milestones.rows
     provenance = {"source_file": "_file", "source_row": "_row"}
     held: dict[str, object]
-    if milestones.kind == TRACKER_KIND:
+    if milestones.kind == ALLOCATION_KIND:
+        table, held = allocation, {"la": la}
+        conn.execute(delete(table).where(table.c.la == la))
+        frame = rows.select(child="CHILD", team="TEAM", worker="WORKER", **provenance)
+    elif milestones.kind == TRACKER_KIND:
         table, held = tracker_milestone, {"la": la}
         conn.execute(delete(table).where(table.c.la == la))
         frame = rows.select(

@@ -9,10 +9,12 @@ from sqlalchemy import Connection, func, select
 from carejourney.sources.problems import Problem, Severity
 from carejourney.store.tables import (
     RETURN_TABLES,
+    allocation,
     annex_a_milestone,
     episode_history,
     import_batch,
     import_problem,
+    la_allocation,
     la_annex_a,
     la_tracker,
     la_year,
@@ -45,7 +47,8 @@ class BatchSummary:
 
 
 def local_authorities(conn: Connection) -> list[str]:
-    las = select(la_year.c.la).union(select(la_tracker.c.la), select(la_annex_a.c.la)).subquery()
+    holders = (la_tracker, la_annex_a, la_allocation)
+    las = select(la_year.c.la).union(*(select(h.c.la) for h in holders)).subquery()
     return list(conn.execute(select(las.c.la).order_by(las.c.la)).scalars())
 
 
@@ -67,6 +70,9 @@ def summarise(conn: Connection) -> list[LaSummary]:
         ).scalar_one()
         if trackers:
             rows["Tracker"] = trackers
+        allocated = conn.execute(select(func.count()).where(allocation.c.la == la)).scalar_one()
+        if allocated:
+            rows["Allocation"] = allocated
         for listed, count in conn.execute(
             select(annex_a_milestone.c.list, func.count())
             .where(annex_a_milestone.c.la == la)
@@ -88,6 +94,7 @@ def batches(conn: Connection) -> list[BatchSummary]:
     current = set(conn.execute(select(la_year.c.batch_id).distinct()).scalars())
     current |= set(conn.execute(select(la_tracker.c.batch_id)).scalars())
     current |= set(conn.execute(select(la_annex_a.c.batch_id)).scalars())
+    current |= set(conn.execute(select(la_allocation.c.batch_id)).scalars())
     warnings: dict[int, int] = dict(
         conn.execute(
             select(import_problem.c.batch_id, func.count()).group_by(import_problem.c.batch_id)
@@ -127,7 +134,9 @@ def stored_problems(conn: Connection, batch: int | None = None) -> list[tuple[in
         query = query.where(import_problem.c.batch_id == batch)
     else:
         current = select(la_year.c.batch_id).union(
-            select(la_tracker.c.batch_id), select(la_annex_a.c.batch_id)
+            select(la_tracker.c.batch_id),
+            select(la_annex_a.c.batch_id),
+            select(la_allocation.c.batch_id),
         )
         query = query.where(import_problem.c.batch_id.in_(current))
     return [

@@ -212,3 +212,28 @@ la_annex_a = Table(
     Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
     Column("fingerprint", String(64), nullable=False),
 )
+
+# Which team and worker each child is allocated to, from the LA's allocation list.
+allocation = Table(
+    "allocation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("la", String(20), nullable=False),
+    Column("child", String(100), nullable=False),
+    Column("team", Text, nullable=False),
+    Column("worker", Text),
+    Column("source_file", Text, nullable=False),
+    Column("source_row", Integer, nullable=False),
+    comment="Each child's team and worker, from the LA's allocation list.",
+)
+Index("ix_allocation_la_child", allocation.c.la, allocation.c.child)
+
+# Which batch holds each LA's allocation list, and the fingerprint of its files.
+la_allocation = Table(
+    "la_allocation",
+    metadata,
+    Column("la", String(20), primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+)

@@ -73,7 +73,28 @@ def write_returns(
     # Its own random numbers, so the tracker never changes what the returns hold.
     tracker_rng = Random(f"tracker {seed}")
     written.append(write_tracker(outdir / "tracker.csv", tracker_rng, kids, year_end(last_year)))
+    written.append(_write_allocation(outdir / "allocation.csv", kids, year_end(last_year)))
     return written
+
+
+TEAMS = ("Permanence North", "Permanence South", "Children in Care East", "Children in Care West")
+
+
+def _write_allocation(path: Path, kids: list[Child], last_day: Date) -> Path:
+    """Each child in care on the last day, with their social worker then and the team that
+    worker is in (workers are split between four teams by their number)."""
+    rows = []
+    for child in kids:
+        if child.periods[-1].end is not None and child.periods[-1].end <= last_day:
+            continue
+        current = [
+            w for w in child.workers if w[1] <= last_day and (w[2] is None or w[2] >= last_day)
+        ]
+        worker = current[-1][0] if current else ""
+        number = int("".join(c for c in worker if c.isdigit()) or 0)
+        rows.append({"CHILD": child.id, "TEAM": TEAMS[number % len(TEAMS)], "WORKER": worker})
+    _write(path, ("CHILD", "TEAM", "WORKER"), sorted(rows, key=lambda r: r["CHILD"]))
+    return path
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> None:
