@@ -153,21 +153,28 @@ def drift_command(
         + f": {summary or 'nothing due'}.",
         highlight=False,
     )
-    table = Table(show_edge=False)
-    for heading in ("status", "child", "due", "days", "team", "worker", "why"):
-        table.add_column(heading, no_wrap=heading not in ("why",))
+    # One child per entry, the reason on its own line: readable in any width of window.
+    colours = {"overdue": "red", "reminder due": "yellow", "on track": "green"}
     for r in rows.head(SHOWN).iter_rows(named=True):
         days = r["days_late"] if r["status"] in ("overdue", "met late") else r["days_left"]
-        table.add_row(
-            r["status"],
-            r["CHILD"],
-            f"{r['due_date']:%d/%m/%Y}",
-            "" if days is None else f"{days:,}",
-            r["team"] or "",
-            r["worker"] or "",
-            escape(r["why"]),
+        count = (
+            ""
+            if days is None
+            else (
+                f", {days:,} days late"
+                if r["status"] in ("overdue", "met late")
+                else f", {days:,} days left"
+            )
         )
-    console.print(table)
+        who = " / ".join(x for x in (r["team"], r["worker"]) if x)
+        colour = colours.get(r["status"], "white")
+        console.print(
+            f"[{colour}]{r['status']:<12}[/] child {escape(r['CHILD'])}, due "
+            f"{r['due_date']:%d/%m/%Y}{count}" + (f"  ({escape(who)})" if who else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
+        console.print(f"             {escape(r['why'])}", highlight=False, soft_wrap=True)
     if rows.height > SHOWN:
         console.print(f"… and {rows.height - SHOWN:,} more: save them all with --csv FILE.")
 
