@@ -501,3 +501,18 @@ def test_all_children_together_give_the_rows_of_each_alone() -> None:
     together = due("england", JOURNEYS, "01/01/2023")
     alone = pl.concat([due("england", journey, "01/01/2023") for journey in JOURNEYS])
     assert together.equals(alone.sort("CHILD", maintain_order=True))
+
+
+def test_a_match_before_the_placement_order_counts_as_on_time_for_a2() -> None:
+    from tests.journeys.test_periods import MATCHED_BEFORE_ORDER
+
+    tracker = """
+    CHILD | period | milestone | date
+    F     | 1      | matched   | 20/07/2021
+    """
+    found = due("adoption-scorecard", MATCHED_BEFORE_ORDER, "01/12/2021", tracker=tracker)
+    # Placement order 01/08/2021 + 121 days = 30/11/2021; matched 20/07/2021, before it.
+    a2 = found.filter(pl.col("rule") == "a2-placement-order-to-matched")
+    assert rows(a2, "due_date", "met_date", "status") == [
+        ("30/11/2021", "20/07/2021", "met on time")
+    ]

@@ -19,7 +19,8 @@ from carejourney.cli.journeys import LaOption, rule_set, which_la
 from carejourney.cli.options import DbOption, connect
 from carejourney.journeys.stored import Journeys, load
 from carejourney.measures import summaries
-from carejourney.measures.scorecard import scorecard
+from carejourney.measures.scorecard import RULES as SCORECARD_RULES
+from carejourney.measures.scorecard import scorecard, thresholds_from_rule_set
 from carejourney.measures.stability import stability
 from carejourney.store import access, queries
 
@@ -201,10 +202,17 @@ def timeliness_command(
     if when.month == 3 and when.day == 31:
         year_end = when
     due = summaries.drift_list(journeys, sets, when)
+    # An LA's own copy of the scorecard rules (given with --rules) sets its thresholds.
+    scorecard_rules = [s for s in sets if all(r in s.names for r in SCORECARD_RULES.values())]
+    thresholds = thresholds_from_rule_set(scorecard_rules[0]) if scorecard_rules else None
     figures = {
         "as_at": when,
         "scorecard": scorecard(
-            journeys.periods, journeys.milestones, journeys.placements, year_end
+            journeys.periods,
+            journeys.milestones,
+            journeys.placements,
+            year_end,
+            thresholds=thresholds,
         ).to_dicts(),
         "rules": summaries.rule_performance(due).to_dicts(),
         "waiting": [

@@ -142,6 +142,12 @@ class TimescaleRule(_Model):
         description="True: the due date itself is still on time (the 20th working day); "
         "false: only the days before it are.",
     )
+    earlier_counts: bool = Field(
+        default=False,
+        description="True: a to_milestone already reached before the from_milestone, in the "
+        "same period of care, counts as met on time (scorecard A2: matched before the "
+        "placement order counts as 0 days).",
+    )
     reminder_at: int | None = Field(
         default=None,
         gt=0,
@@ -221,6 +227,11 @@ class RuleSet(_Model):
                 + ": give each rule its own name"
             )
         return rules
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The names of the rules in this set."""
+        return frozenset(r.name for r in self.rules)
 
     def rule(self, name: str) -> TimescaleRule:
         """The rule called `name`."""

@@ -209,6 +209,7 @@ def _rule_row(order: int, rule: TimescaleRule) -> dict[str, object]:
         "_within": rule.within,
         "_unit": rule.unit.value,
         "_inclusive": rule.end_inclusive,
+        "_earlier": rule.earlier_counts and not back,
         "_reminder_at": rule.reminder_at,
         "_entered_from": c.entered_on_or_after,
         "_entered_before": c.entered_before,
@@ -271,6 +272,17 @@ def _clocks(rules: pl.DataFrame, ranked: pl.DataFrame, spans: pl.DataFrame) -> p
         )
         .with_columns(_met_rank=target)
         .join(due, on=[*KEYS, "_due", "_met_rank"], how="left")
+        # earlier_counts: already reached before the clock started counts as met then.
+        .join(
+            due.filter(pl.col("_met_rank") == 1).select(*KEYS, "_due", _earliest="met_date"),
+            on=[*KEYS, "_due"],
+            how="left",
+        )
+        .with_columns(
+            met_date=pl.when(pl.col("_earlier") & (pl.col("_earliest") < pl.col("from_date")))
+            .then(pl.col("_earliest"))
+            .otherwise(pl.col("met_date"))
+        )
         .with_columns(
             to_milestone="_due",
             occurrence=pl.when(mode == NEXT).then(rank + 1).otherwise("_occurrence"),
