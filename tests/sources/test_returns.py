@@ -4,6 +4,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
 from carejourney.sources.returns import read_returns
 from tests.returns import EPISODES, HEADER, csv_text, minimal_return, write_table
@@ -202,11 +203,19 @@ def test_what_excel_does_to_a_return_is_undone(tmp_path: Path) -> None:
     assert str(ret.tables["Episodes"]["DECOM"][1]) == "2022-10-01"
 
 
-def test_an_excel_workbook_is_explained_not_read(tmp_path: Path) -> None:
-    (tmp_path / "return.xlsx").write_bytes(b"PK\x03\x04")
-    assert codes(read_returns([tmp_path / "return.xlsx"])) == [("file-spreadsheet", "error")]
-    minimal_return(tmp_path)
-    assert codes(read_returns([tmp_path])) == [("file-spreadsheet", "warning")]
+def test_a_workbook_without_annex_a_lists_is_explained_not_read(tmp_path: Path) -> None:
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04")
+    assert codes(read_returns([tmp_path / "broken.xlsx"])) == [("file-unreadable", "error")]
+    book = xlsxwriter.Workbook(tmp_path / "notes.xlsx")
+    book.add_worksheet("Notes").write_row(0, 0, ["Anything", "else"])
+    book.close()
+    assert codes(read_returns([tmp_path / "notes.xlsx"])) == [
+        ("nothing-read", "error"),
+        ("file-spreadsheet", "warning"),
+    ]
+    minimal_return(tmp_path / "returns")
+    (tmp_path / "returns" / "notes.xlsx").write_bytes((tmp_path / "notes.xlsx").read_bytes())
+    assert codes(read_returns([tmp_path / "returns"])) == [("file-spreadsheet", "warning")]
 
 
 def test_a_table_with_headings_but_no_rows_is_an_empty_table(tmp_path: Path) -> None:

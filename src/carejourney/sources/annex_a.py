@@ -6,18 +6,20 @@ List 10 becomes child milestones in the tracker's shape (_row, _file, CHILD, MIL
 NOTE) and list 11 adopter milestones (_row, _file, ADOPTER, MILESTONE, DATE, NOTE). A
 milestone repeated with the same date (a child's entry to care on two rows) is kept once.
 
-Only CSV exports of one list are read: no Excel reader is installed, so a workbook is
-reported, asking for each list's sheet to be saved as CSV.
+A CSV export holds one list; a workbook (read with python-calamine) may hold both, on any
+sheets: each sheet whose headings are list 10's or list 11's is read, the others passed over.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from python_calamine import CalamineWorkbook
 
 from carejourney.schema.annex_a import (
     ADOPTER_ID,
@@ -51,7 +53,8 @@ class AnnexA:
 
 
 def read_annex_a(source: Path | str | bytes | SourceFile, name: str | None = None) -> AnnexA:
-    """Read one Annex A list 10 or 11 from a CSV file (a path, its bytes or a SourceFile).
+    """Read Annex A list 10 and/or 11 from a CSV file or a workbook (a path, its bytes or a
+    SourceFile).
 
     `name` is how the file is shown in problems (default: the path, or "Annex A")."""
     result = AnnexA()
@@ -63,27 +66,74 @@ def read_annex_a(source: Path | str | bytes | SourceFile, name: str | None = Non
             error(shown, "file-unreadable", f"The file could not be opened: {exc.strerror}.")
         )
         return result
-    if file.name.lower().endswith(tuple(SPREADSHEET_SUFFIXES)) or file.data.startswith(
-        _WORKBOOK_MAGIC
-    ):
-        result.problems.append(
-            error(
-                file.name,
-                "file-spreadsheet",
-                "Annex A workbooks cannot be read directly: save the List 10 and List 11 "
-                "sheets each as 'CSV UTF-8 (Comma delimited)' and import those files.",
-            )
-        )
-        return result
+    if is_workbook(file):
+        return _read_workbook(file, result)
     rows, problem = _csv_rows(file)
     if problem is not None:
         result.problems.append(problem)
         return result
+    return _read_rows(rows, file.name, result)
+
+
+def is_workbook(file: SourceFile) -> bool:
+    return file.name.lower().endswith(tuple(SPREADSHEET_SUFFIXES)) or file.data.startswith(
+        _WORKBOOK_MAGIC
+    )
+
+
+def _read_workbook(file: SourceFile, result: AnnexA) -> AnnexA:
+    """Every sheet that holds list 10 or list 11; other sheets are passed over quietly."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
+        sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        result.problems.append(
+            error(file.name, "file-unreadable", f"The workbook could not be opened ({exc}).")
+        )
+        return result
+    for name, cells in sheets:
+        rows = [[_cell_text(value) for value in row] for row in cells]
+        sheet = AnnexA()
+        _read_rows(rows, f"{file.name}!{name}", sheet)
+        if sheet.children is None and sheet.adopters is None:
+            continue
+        result.children = _stack(result.children, sheet.children)
+        result.adopters = _stack(result.adopters, sheet.adopters)
+        result.problems += sheet.problems
+    if result.children is None and result.adopters is None:
+        result.problems.append(
+            warning(
+                file.name,
+                "file-spreadsheet",
+                "No sheet of this workbook is an Annex A list 10 or list 11, so it was not "
+                "read. SSDA903 returns, trackers and allocation lists are read from CSV: save "
+                "each sheet as 'CSV UTF-8' and import that.",
+            )
+        )
+    return result
+
+
+def _stack(first: pl.DataFrame | None, second: pl.DataFrame | None) -> pl.DataFrame | None:
+    if first is None or second is None:
+        return first if second is None else second
+    return pl.concat([first, second], how="vertical")
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold (dates as dd/mm/yyyy)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _read_rows(rows: list[list[str]], file_name: str, result: AnnexA) -> AnnexA:
     found = _find_headings(rows)
     if found is None:
         result.problems.append(
             warning(
-                file.name,
+                file_name,
                 "file-unrecognised",
                 "Not an Annex A list 10 (adoption) or list 11 (adopters): no row in the first "
                 f"{HEADING_ROWS} has at least three of their column headings, so it was not read.",
@@ -91,10 +141,10 @@ def read_annex_a(source: Path | str | bytes | SourceFile, name: str | None = Non
         )
         return result
     table, index = found
-    mapping, heading_problems = _heading_problems(file.name, table, rows, index)
+    mapping, heading_problems = _heading_problems(file_name, table, rows, index)
     result.problems += heading_problems
-    frame = _frame(rows, index, mapping, file.name)
-    checked, value_problems = clean_table(frame, table, file=file.name)
+    frame = _frame(rows, index, mapping, file_name)
+    checked, value_problems = clean_table(frame, table, file=file_name)
     result.problems += value_problems
     id_column, id_name = _IDS[table.name]
     if id_column in mapping.values():

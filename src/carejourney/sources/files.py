@@ -52,19 +52,9 @@ def _add_file(
     path: Path, group: str, files: list[SourceFile], problems: list[Problem], from_folder: bool
 ) -> None:
     suffix = path.suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
-        make = warning if from_folder else error
-        problems.append(
-            make(
-                str(path),
-                "file-spreadsheet",
-                "SSDA903 returns are read from CSV or the DfE XML, not from Excel "
-                "workbooks: save each sheet as 'CSV UTF-8 (Comma delimited)' and import those.",
-            )
-        )
-    elif suffix == ".zip":
+    if suffix == ".zip":
         files.extend(_read_zip(path, problems))
-    elif suffix in READABLE_SUFFIXES or not from_folder:
+    elif suffix in READABLE_SUFFIXES or suffix in SPREADSHEET_SUFFIXES or not from_folder:
         try:
             files.append(SourceFile(str(path), path.read_bytes(), group))
         except OSError as exc:
@@ -78,8 +68,7 @@ def _add_file(
             warning(
                 str(path),
                 "file-ignored",
-                "Not a CSV, XML or zip file, so it was not read. "
-                "Save spreadsheets as CSV to load them.",
+                "Not a CSV, XML, Excel or zip file, so it was not read.",
             )
         )
 
@@ -93,9 +82,13 @@ def _read_zip(path: Path, problems: list[Problem]) -> list[SourceFile]:
                 if info.is_dir() or member.name.startswith(".") or "__MACOSX" in member.parts:
                     continue
                 name = f"{path}!{info.filename}"
-                if member.suffix.lower() not in READABLE_SUFFIXES:
+                if member.suffix.lower() not in READABLE_SUFFIXES | SPREADSHEET_SUFFIXES:
                     problems.append(
-                        warning(name, "file-ignored", "Not a CSV or XML file, so it was not read.")
+                        warning(
+                            name,
+                            "file-ignored",
+                            "Not a CSV, XML or Excel file, so it was not read.",
+                        )
                     )
                     continue
                 group = f"{path}!{member.parent}"

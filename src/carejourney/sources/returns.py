@@ -14,9 +14,9 @@ from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
-from carejourney.sources.annex_a import read_annex_a
+from carejourney.sources.annex_a import is_workbook, read_annex_a
 from carejourney.sources.files import SourceFile, gather
-from carejourney.sources.problems import Problem, error, warning
+from carejourney.sources.problems import Problem, error, has_errors, warning
 from carejourney.sources.raw import RawTable, read_csv
 from carejourney.sources.tracker import read_allocations, read_trackers
 from carejourney.sources.values import clean_table
@@ -86,9 +86,10 @@ def read_returns(
     for file in files:
         if progress:
             progress(file.name)
-        tables, file_problems = read_xml(file) if is_xml(file) else read_csv(file)
+        workbook = is_workbook(file)  # only Annex A lists are read from workbooks
+        tables, file_problems = ([], []) if workbook else _read_file(file)
         unread = [p.code for p in file_problems] in (["file-unrecognised"], ["file-unreadable"])
-        if not tables and unread and not is_xml(file):
+        if workbook or (not tables and unread and not is_xml(file)):
             # Not a return or a tracker: perhaps an Annex A list, which may have title rows.
             annex_read = read_annex_a(file)
             for kind, frame in (
@@ -97,7 +98,8 @@ def read_returns(
             ):
                 if frame is not None:
                     annex[kind].append((frame, file))
-            if annex_read.children is not None or annex_read.adopters is not None:
+            recognised = annex_read.children is not None or annex_read.adopters is not None
+            if workbook or recognised:
                 file_problems = annex_read.problems
         raws += tables
         problems += file_problems
@@ -160,12 +162,25 @@ def read_returns(
         problems += checks.check_return(
             ret.year, ret.tables, {t: f.name for t, f in ret.files.items()}
         )
+    if not returns and not lists and not has_errors(problems):
+        problems.append(
+            error(
+                "(all files)",
+                "nothing-read",
+                "None of the files given holds an SSDA903 table, a tracker, an allocation "
+                "list or an Annex A list 10 or 11, so there is nothing to import.",
+            )
+        )
     return ReadResult(
         list(returns.values()),
         files,
         sorted(problems, key=_problem_order),
         lists,
     )
+
+
+def _read_file(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
+    return read_xml(file) if is_xml(file) else read_csv(file)
 
 
 def _problem_order(p: Problem) -> tuple[int, str, int, str]:
