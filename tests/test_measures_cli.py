@@ -51,6 +51,11 @@ def test_drift_and_timeliness_on_a_synthetic_la(returns: Path, tmp_path: Path) -
     figures = json.loads(result.output)
     assert [m["measure"] for m in figures["scorecard"]] == ["A1", "A2", "A3", "A10"]
     assert {r["rule"] for r in figures["rules"]} >= {"review-first", "review-second"}
+    result = runner.invoke(app, ["timeliness", "--db", db, "--json", "--rules", "pace-moray"])
+    waiting = {r["rule"]: r for r in json.loads(result.output)["waiting"]}
+    # Only each rule's cohort waits: Aim 4 is for permanence orders, which England has none of.
+    assert waiting["aim-4-order-lodged"]["children"] == 0
+    assert waiting["aim-2-recommendation"]["children"] > 0
 
 
 def test_a_bad_as_at_date_is_explained(returns: Path, tmp_path: Path) -> None:

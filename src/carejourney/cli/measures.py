@@ -216,7 +216,11 @@ def timeliness_command(
         ).to_dicts(),
         "rules": summaries.rule_performance(due).to_dicts(),
         "waiting": [
-            row for s in sets for row in summaries.waiting_times(journeys, s, when).to_dicts()
+            row
+            for s in sets
+            for row in summaries.waiting_times(
+                journeys, s, when, due.filter(pl.col("rule_set") == s.name)
+            ).to_dicts()
         ],
         "stability": stability(
             journeys.periods, journeys.placements, journeys.children, year_end

@@ -107,17 +107,32 @@ def rule_performance(due: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def waiting_times(journeys: Journeys, rule_set: RuleSet, as_at: dt.date) -> pl.DataFrame:
+def waiting_times(
+    journeys: Journeys, rule_set: RuleSet, as_at: dt.date, due: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Time-to-milestone for each forward, non-repeating rule (Kaplan-Meier: children
     still waiting count as censored): median days and the share reached by 6, 12, 18
-    months. Review cycles and counting-back rules have no single clock, so are left out."""
+    months. Review cycles and counting-back rules have no single clock, so are left out.
+
+    Only periods of care in the rule's cohort count: those with a row for the rule in `due`
+    (the rule set's `due_dates` as at `as_at`, worked out here when not given)."""
+    if due is None:
+        due = due_dates(
+            rule_set,
+            journeys.milestones,
+            journeys.periods,
+            journeys.children,
+            as_at,
+            journeys.placements,
+        )
     rows = []
     for rule in rule_set.rules:
         if rule.occurrence is not None or rule.unit is Unit.FULL_WORKING_DAYS_BEFORE:
             continue
+        cohort = due.filter(pl.col("rule") == rule.name).select("CHILD", "period").unique()
         waits = time_to_milestone(
             journeys.periods, journeys.milestones, rule.from_milestone, rule.to_milestone, as_at
-        )
+        ).join(cohort, on=["CHILD", "period"], how="semi")
         if waits.is_empty():
             rows.append({"rule": rule.name, "title": rule.title, "children": 0, "reached": 0})
             continue
