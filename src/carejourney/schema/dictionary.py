@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from carejourney.schema.milestones import MILESTONES
+from carejourney.schema.milestones import DECLARED
 from carejourney.schema.ssda903 import TABLES
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import CodeList, Column, Kind, Table, year_label

@@ -7,8 +7,14 @@ Timescale rules, trackers, journeys and reports all refer to milestones by `name
 
 from __future__ import annotations
 
+import os
+import re
+import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+
+from carejourney.schema.types import MilestonesFileError
 
 
 class Subject(StrEnum):
@@ -29,7 +35,7 @@ class Milestone:
         return self.source.startswith("SSDA903")
 
 
-MILESTONES: tuple[Milestone, ...] = (
+DECLARED: tuple[Milestone, ...] = (
     # From the SSDA903 return.
     Milestone(
         "entered_care",
@@ -217,4 +223,60 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
 )
 
+ENVIRONMENT_VARIABLE = "CAREJOURNEY_MILESTONES"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def la_milestones(path: Path) -> tuple[Milestone, ...]:
+    """An LA's own milestones, from a TOML file of [[milestones]] tables, each with name,
+    label, description and (optionally) subject ("child" or "adopter")."""
+    where = f"The milestones file {path}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise MilestonesFileError(f"{where} could not be opened ({exc.strerror}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MilestonesFileError(f"{where} is not valid TOML: {exc}.") from None
+    found = []
+    known = {m.name for m in DECLARED}
+    for n, entry in enumerate(data.get("milestones", []), start=1):
+        name = str(entry.get("name", ""))
+        missing = [k for k in ("name", "label", "description") if not str(entry.get(k, "")).strip()]
+        if missing:
+            raise MilestonesFileError(f"{where}: milestone {n} has no {', '.join(missing)}.")
+        if not _NAME.match(name):
+            raise MilestonesFileError(
+                f"{where}: milestone {n}'s name '{name}' must be lower-case letters, digits and "
+                "underscores, starting with a letter (e.g. family_group_conference)."
+            )
+        if name in known:
+            raise MilestonesFileError(f"{where}: the milestone '{name}' is already declared.")
+        subject = str(entry.get("subject", "child"))
+        if subject not in {s.value for s in Subject}:
+            raise MilestonesFileError(
+                f"{where}: milestone '{name}': subject must be child or adopter."
+            )
+        known.add(name)
+        found.append(
+            Milestone(
+                name,
+                str(entry["label"]),
+                str(entry["description"]),
+                f"tracker (defined by the LA in {path.name})",
+                Subject(subject),
+            )
+        )
+    if not found:
+        raise MilestonesFileError(f"{where} has no [[milestones]] tables.")
+    return tuple(found)
+
+
+def _all_milestones() -> tuple[Milestone, ...]:
+    """The declared milestones, and the LA's own when CAREJOURNEY_MILESTONES names a file:
+    every reader, rule and report then knows them, as if declared here."""
+    path = os.environ.get(ENVIRONMENT_VARIABLE)
+    return DECLARED + (la_milestones(Path(path)) if path else ())
+
+
+MILESTONES: tuple[Milestone, ...] = _all_milestones()
 MILESTONES_BY_NAME = {m.name: m for m in MILESTONES}

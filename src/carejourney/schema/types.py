@@ -133,3 +133,8 @@ class Nation(StrEnum):
 def year_label(year: int) -> str:
     """2024 -> '2024/25', the way collection years are written in LAs."""
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+class MilestonesFileError(ValueError):
+    """An LA's own milestones file (CAREJOURNEY_MILESTONES) that cannot be used, with what
+    to change. Declared here, apart from the milestones, so it can be caught while they load."""
