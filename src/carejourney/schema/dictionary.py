@@ -72,7 +72,7 @@ def _tracker_section() -> list[str]:
     ]
     lines += _grid(
         ["name", "label", "whose journey", "description", "source"],
-        [[f"`{m.name}`", m.label, str(m.subject), m.description, m.source] for m in MILESTONES],
+        [[f"`{m.name}`", m.label, str(m.subject), m.description, m.source] for m in DECLARED],
     )
     return [*lines, ""]
 
