@@ -50,3 +50,28 @@ def test_a_tracker_beside_returns_belongs_to_no_year(tmp_path: Path) -> None:
     result = read_returns([tmp_path])
     assert [r.year for r in result.returns] == [2022]
     assert result.rows["Tracker"] == 3
+
+
+def test_a_tracker_and_an_allocation_list_can_be_sheets_of_a_workbook(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "PACE tracker.xlsx")
+    book.add_worksheet("Read me").write_row(0, 0, ["How to fill this in"])
+    tracker = book.add_worksheet("Milestones")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    tracker.write_row(0, 0, ["CHILD", "MILESTONE", "DATE", "NOTE"])
+    tracker.write_number(1, 0, 1)  # Excel keeps the ID as a number
+    tracker.write_string(1, 1, "Permanence recommendation")
+    tracker.write_datetime(1, 2, dt.datetime(2023, 2, 1), day)
+    teams = book.add_worksheet("Teams")
+    teams.write_row(0, 0, ["CHILD", "TEAM", "WORKER"])
+    teams.write_row(1, 0, ["1", "Permanence North", "SW0001"])
+    book.close()
+    result = read_returns([tmp_path])
+    assert [(p.code, p.severity) for p in result.problems] == []
+    assert result.tracker is not None
+    assert result.tracker.select("CHILD", "MILESTONE", "DATE").rows() == [
+        ("1", "permanence_recommendation", dt.date(2023, 2, 1))
+    ]
+    assert result.rows == {"Tracker": 1, "Allocation": 1}
+    assert result.tracker["_file"].to_list() == [f"{tmp_path / 'PACE tracker.xlsx'}!Milestones"]

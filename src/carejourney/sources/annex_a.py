@@ -13,13 +13,11 @@ sheets: each sheet whose headings are list 10's or list 11's is read, the others
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from python_calamine import CalamineWorkbook
 
 from carejourney.schema.annex_a import (
     ADOPTER_ID,
@@ -33,10 +31,11 @@ from carejourney.schema.annex_a import (
     heading_key,
 )
 from carejourney.schema.types import Table
-from carejourney.sources.files import SPREADSHEET_SUFFIXES, SourceFile
+from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Problem, error, warning
 from carejourney.sources.text import decode
 from carejourney.sources.values import clean_table
+from carejourney.sources.workbooks import is_workbook, sheets
 
 HEADING_ROWS = 10  # how far down a title block the headings are looked for
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx/.ods (zip) and old .xls
@@ -75,39 +74,27 @@ def read_annex_a(source: Path | str | bytes | SourceFile, name: str | None = Non
     return _read_rows(rows, file.name, result)
 
 
-def is_workbook(file: SourceFile) -> bool:
-    return file.name.lower().endswith(tuple(SPREADSHEET_SUFFIXES)) or file.data.startswith(
-        _WORKBOOK_MAGIC
-    )
-
-
 def _read_workbook(file: SourceFile, result: AnnexA) -> AnnexA:
     """Every sheet that holds list 10 or list 11; other sheets are passed over quietly."""
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
-        sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        result.problems.append(
-            error(file.name, "file-unreadable", f"The workbook could not be opened ({exc}).")
-        )
-        return result
-    for name, cells in sheets:
-        rows = [[_cell_text(value) for value in row] for row in cells]
-        sheet = AnnexA()
-        _read_rows(rows, f"{file.name}!{name}", sheet)
-        if sheet.children is None and sheet.adopters is None:
+    found, problems = sheets(file)
+    result.problems += problems
+    for sheet in found:
+        part = AnnexA()
+        rows, problem = _csv_rows(sheet)
+        if problem is None:
+            _read_rows(rows, sheet.name, part)
+        if part.children is None and part.adopters is None:
             continue
-        result.children = _stack(result.children, sheet.children)
-        result.adopters = _stack(result.adopters, sheet.adopters)
-        result.problems += sheet.problems
-    if result.children is None and result.adopters is None:
+        result.children = _stack(result.children, part.children)
+        result.adopters = _stack(result.adopters, part.adopters)
+        result.problems += part.problems
+    if not problems and result.children is None and result.adopters is None:
         result.problems.append(
             warning(
                 file.name,
                 "file-spreadsheet",
-                "No sheet of this workbook is an Annex A list 10 or list 11, so it was not "
-                "read. SSDA903 returns, trackers and allocation lists are read from CSV: save "
-                "each sheet as 'CSV UTF-8' and import that.",
+                "No sheet of this workbook is an SSDA903 table, a tracker, an allocation list "
+                "or an Annex A list 10 or 11, so it was not read.",
             )
         )
     return result
@@ -117,15 +104,6 @@ def _stack(first: pl.DataFrame | None, second: pl.DataFrame | None) -> pl.DataFr
     if first is None or second is None:
         return first if second is None else second
     return pl.concat([first, second], how="vertical")
-
-
-def _cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold (dates as dd/mm/yyyy)."""
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
 
 
 def _read_rows(rows: list[list[str]], file_name: str, result: AnnexA) -> AnnexA:

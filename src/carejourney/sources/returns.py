@@ -14,12 +14,13 @@ from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
-from carejourney.sources.annex_a import is_workbook, read_annex_a
+from carejourney.sources.annex_a import read_annex_a
 from carejourney.sources.files import SourceFile, gather
 from carejourney.sources.problems import Problem, error, has_errors, warning
 from carejourney.sources.raw import RawTable, read_csv
 from carejourney.sources.tracker import read_allocations, read_trackers
 from carejourney.sources.values import clean_table
+from carejourney.sources.workbooks import is_workbook, sheets
 from carejourney.sources.xml_return import is_xml, read_xml
 from carejourney.sources.years import IN_YEAR_DATES, NameHint, data_year, name_hint
 
@@ -86,23 +87,32 @@ def read_returns(
     for file in files:
         if progress:
             progress(file.name)
-        workbook = is_workbook(file)  # only Annex A lists are read from workbooks
-        tables, file_problems = ([], []) if workbook else _read_file(file)
-        unread = [p.code for p in file_problems] in (["file-unrecognised"], ["file-unreadable"])
-        if workbook or (not tables and unread and not is_xml(file)):
-            # Not a return or a tracker: perhaps an Annex A list, which may have title rows.
-            annex_read = read_annex_a(file)
-            for kind, frame in (
-                ("Annex A list 10", annex_read.children),
-                ("Annex A list 11", annex_read.adopters),
-            ):
-                if frame is not None:
-                    annex[kind].append((frame, file))
-            recognised = annex_read.children is not None or annex_read.adopters is not None
-            if workbook or recognised:
-                file_problems = annex_read.problems
-        raws += tables
+        if not is_workbook(file):
+            tables, file_problems = _read_one(file, annex)
+            raws += tables
+            problems += file_problems
+            continue
+        # A workbook: every sheet is read as if saved as CSV; sheets that hold nothing
+        # carejourney reads (a cover, notes) are passed over quietly.
+        sheet_files, file_problems = sheets(file)
+        read_sheets = 0
+        for sheet in sheet_files:
+            tables, part_problems = _read_one(sheet, annex)
+            recognised = tables or [p.code for p in part_problems] != ["file-unrecognised"]
+            if recognised:
+                read_sheets += 1
+                raws += tables
+                problems += part_problems
         problems += file_problems
+        if sheet_files and not read_sheets:
+            problems.append(
+                warning(
+                    file.name,
+                    "file-spreadsheet",
+                    "No sheet of this workbook is an SSDA903 table, a tracker, an allocation "
+                    "list or an Annex A list 10 or 11, so it was not read.",
+                )
+            )
     if not raws and not problems:
         problems.append(error("(no files)", "no-files", "No files were given."))
     # Trackers belong to no collection year: they are read on their own.
@@ -179,8 +189,23 @@ def read_returns(
     )
 
 
-def _read_file(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
-    return read_xml(file) if is_xml(file) else read_csv(file)
+def _read_one(
+    file: SourceFile, annex: dict[str, list[tuple[pl.DataFrame, SourceFile]]]
+) -> tuple[list[RawTable], list[Problem]]:
+    """The tables of one CSV or XML file; failing that, its Annex A list (added to `annex`),
+    which may sit under title rows that a plain CSV reader cannot take."""
+    tables, problems = read_xml(file) if is_xml(file) else read_csv(file)
+    unread = [p.code for p in problems] in (["file-unrecognised"], ["file-unreadable"])
+    if tables or not unread or is_xml(file):
+        return tables, problems
+    annex_read = read_annex_a(file)
+    lists = (("Annex A list 10", annex_read.children), ("Annex A list 11", annex_read.adopters))
+    for kind, frame in lists:
+        if frame is not None:
+            annex[kind].append((frame, file))
+    if annex_read.children is not None or annex_read.adopters is not None:
+        return [], annex_read.problems
+    return [], problems
 
 
 def _problem_order(p: Problem) -> tuple[int, str, int, str]:
