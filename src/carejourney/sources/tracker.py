@@ -7,6 +7,7 @@ import polars as pl
 from carejourney.schema.allocation import ALLOCATION
 from carejourney.schema.milestones import MILESTONES
 from carejourney.schema.tracker import MILESTONE_SPELLINGS, TRACKER
+from carejourney.schema.types import Table
 from carejourney.sources.problems import Problem, Severity, from_rows
 from carejourney.sources.raw import RawTable
 from carejourney.sources.values import clean_table
@@ -21,17 +22,7 @@ def read_trackers(raws: list[RawTable]) -> tuple[pl.DataFrame | None, list[Probl
     not know is an error: the row cannot be placed on any journey."""
     if not raws:
         return None, []
-    declared = ["_row", *TRACKER.column_names]
-    combined = pl.concat(
-        [
-            raw.frame.select([c for c in declared if c in raw.frame.columns]).with_columns(
-                _file=pl.lit(raw.file.name)
-            )
-            for raw in raws
-        ],
-        how="diagonal",
-    )
-    frame, problems = clean_table(combined, TRACKER)
+    frame, problems = _combined(raws, TRACKER)
     key = (
         pl.col("MILESTONE")
         .str.to_lowercase()
@@ -74,17 +65,7 @@ def read_trackers(raws: list[RawTable]) -> tuple[pl.DataFrame | None, list[Probl
 def read_allocations(raws: list[RawTable]) -> tuple[pl.DataFrame, list[Problem]]:
     """All allocation files as one checked table (CHILD, TEAM, WORKER, _row, _file). A child
     listed twice keeps the later row, with a warning."""
-    declared = ["_row", *ALLOCATION.column_names]
-    combined = pl.concat(
-        [
-            raw.frame.select([c for c in declared if c in raw.frame.columns]).with_columns(
-                _file=pl.lit(raw.file.name)
-            )
-            for raw in raws
-        ],
-        how="diagonal",
-    )
-    frame, problems = clean_table(combined, ALLOCATION)
+    frame, problems = _combined(raws, ALLOCATION)
     repeated = frame.filter(pl.col("CHILD").is_duplicated() & pl.col("CHILD").is_not_null())
     for file, rows in repeated.group_by("_file", maintain_order=True):
         problems += from_rows(
@@ -98,3 +79,18 @@ def read_allocations(raws: list[RawTable]) -> tuple[pl.DataFrame, list[Problem]]
         )
     unique = frame.drop("_year").unique("CHILD", keep="last", maintain_order=True)
     return unique, problems
+
+
+def _combined(raws: list[RawTable], table: Table) -> tuple[pl.DataFrame, list[Problem]]:
+    """Every file of one kind as one checked table, each row keeping its file and row."""
+    declared = ["_row", *table.column_names]
+    combined = pl.concat(
+        [
+            raw.frame.select([c for c in declared if c in raw.frame.columns]).with_columns(
+                _file=pl.lit(raw.file.name)
+            )
+            for raw in raws
+        ],
+        how="diagonal",
+    )
+    return clean_table(combined, table)
