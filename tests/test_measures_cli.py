@@ -117,3 +117,21 @@ def test_the_drift_list_can_be_narrowed_to_a_team(returns: Path, tmp_path: Path)
     result = runner.invoke(app, ["drift", "--db", db, "--json", "--team", "Permanence North"])
     rows = json.loads(result.output)["rows"]
     assert rows and {row["team"] for row in rows} == {"Permanence North"}
+
+
+def test_drift_by_age_and_timeliness_for_a_cohort(returns: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cj.db")
+    runner.invoke(app, ["import", str(returns), "--la", "999", "--db", db])
+    young = json.loads(runner.invoke(app, ["drift", "--db", db, "--json", "--age-max", "4"]).output)
+    assert young["rows"] and all(row["age"] <= 4 for row in young["rows"])
+    everyone = json.loads(runner.invoke(app, ["timeliness", "--db", db, "--json"]).output)
+    recent = runner.invoke(
+        app, ["timeliness", "--db", db, "--json", "--entered-from", "01/04/2025"]
+    )
+    assert recent.exit_code == 0, recent.output
+    first_reviews = {r["rule"]: r["due"] for r in json.loads(recent.output)["rules"]}
+    assert (
+        0
+        < first_reviews["review-first"]
+        < {r["rule"]: r["due"] for r in everyone["rules"]}["review-first"]
+    )

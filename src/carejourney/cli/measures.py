@@ -102,6 +102,18 @@ def drift_command(
     rule: Annotated[
         str | None, typer.Option(help="Only this rule, e.g. review-second.", show_default=False)
     ] = None,
+    age_min: Annotated[
+        int | None,
+        typer.Option(
+            help="Only children at least this old (years, on the as-at date).", show_default=False
+        ),
+    ] = None,
+    age_max: Annotated[
+        int | None,
+        typer.Option(
+            help="Only children at most this old (years, on the as-at date).", show_default=False
+        ),
+    ] = None,
     within: Annotated[
         int | None,
         typer.Option(
@@ -129,6 +141,10 @@ def drift_command(
     rows = summaries.drift_list(journeys, sets, when)
     wanted = status or list(summaries.OPEN)
     rows = rows.filter(pl.col("status").is_in(wanted))
+    if age_min is not None:
+        rows = rows.filter(pl.col("age") >= age_min)
+    if age_max is not None:
+        rows = rows.filter(pl.col("age") <= age_max)
     if within is not None:
         rows = rows.filter(pl.col("days_left").is_null() | (pl.col("days_left") <= within))
     for column, value in (("team", team), ("worker", worker), ("route", route), ("rule", rule)):
@@ -183,6 +199,20 @@ def drift_command(
 @app.command("timeliness")
 def timeliness_command(
     as_at: AsAtOption = None,
+    entered_from: Annotated[
+        str | None,
+        typer.Option(
+            help="Only periods of care that began on or after this date (dd/mm/yyyy).",
+            show_default=False,
+        ),
+    ] = None,
+    entered_before: Annotated[
+        str | None,
+        typer.Option(
+            help="Only periods of care that began before this date (dd/mm/yyyy).",
+            show_default=False,
+        ),
+    ] = None,
     rules: RuleSetsOption = None,
     la: LaOption = None,
     db: DbOption = None,
@@ -192,11 +222,17 @@ def timeliness_command(
     performance, time to each milestone counting children still waiting, and placement
     stability.
 
-    Example: `carejourney timeliness --as-at 31/03/2026 --rules england`
+    `--entered-from` and `--entered-before` choose a cohort: the periods of care that began
+    between those dates (everything else is left out, as if those children were not there).
+
+    Example: `carejourney timeliness --rules england --entered-from 01/04/2023`
     """
     sets = [rule_set(name) for name in (rules or ["england"])]
     engine, journeys = _journeys(db, la)
     _record(engine, journeys, "timeliness (figures only)", [])
+    journeys = summaries.cohort(
+        journeys, _date(entered_from, "--entered-from"), _date(entered_before, "--entered-before")
+    )
     when = _date(as_at, "--as-at") or summaries.default_as_at(journeys)
     year_end = dt.date(when.year if when.month >= 4 else when.year - 1, 3, 31)
     if when.month == 3 and when.day == 31:
@@ -237,7 +273,17 @@ def timeliness_command(
     )
     _table(
         "Rules: of those due by the as-at date",
-        ["rule", "due", "on_time", "late", "overdue", "percent_on_time", "median_days"],
+        [
+            "rule",
+            "due",
+            "on_time",
+            "late",
+            "overdue",
+            "percent_on_time",
+            "quartile_1_days",
+            "median_days",
+            "quartile_3_days",
+        ],
         figures["rules"],
     )
     _table(
@@ -263,8 +309,9 @@ def timeliness_command(
 def _table(title: str, columns: list[str], rows: object) -> None:
     table = Table(title=title, show_edge=False)
     for column in columns:
+        heading = {"quartile_1_days": "q1 days", "quartile_3_days": "q3 days"}.get(column, column)
         table.add_column(
-            column.replace("_", " "),
+            heading.replace("_", " "),
             justify="left" if column in ("measure", "rule", "unit") else "right",
         )
     for row in rows:  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ command line and the web app both call."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import polars as pl
@@ -91,7 +92,8 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
 
 def rule_performance(due: pl.DataFrame) -> pl.DataFrame:
     """Per rule: how many fell due by the as-at date, how many were met on time, met late
-    or are overdue, the % on time, and the median days taken by those met."""
+    or are overdue, the % on time, and the spread of days taken by those met (quartiles
+    and median, from the milestone that started the clock)."""
     counted = due.filter(pl.col("status").is_in(["met on time", "met late", "overdue"]))
     taken = (pl.col("met_date") - pl.col("from_date")).dt.total_days()
     return (
@@ -101,7 +103,9 @@ def rule_performance(due: pl.DataFrame) -> pl.DataFrame:
             on_time=(pl.col("status") == "met on time").sum(),
             late=(pl.col("status") == "met late").sum(),
             overdue=(pl.col("status") == "overdue").sum(),
+            quartile_1_days=taken.filter(pl.col("met_date").is_not_null()).quantile(0.25),
             median_days=taken.filter(pl.col("met_date").is_not_null()).median(),
+            quartile_3_days=taken.filter(pl.col("met_date").is_not_null()).quantile(0.75),
         )
         .with_columns(percent_on_time=(100 * pl.col("on_time") / pl.col("due")).round(1))
     )
@@ -152,3 +156,24 @@ def waiting_times(
             }
         )
     return pl.DataFrame(rows)
+
+
+def cohort(
+    journeys: Journeys, entered_from: dt.date | None, entered_before: dt.date | None
+) -> Journeys:
+    """The journeys of the periods of care that began in [entered_from, entered_before):
+    their periods, placements and milestones only (None: no limit)."""
+    if entered_from is None and entered_before is None:
+        return journeys
+    start = pl.col("start")
+    keep = journeys.periods.filter(
+        (start >= entered_from if entered_from else pl.lit(True))
+        & (start < entered_before if entered_before else pl.lit(True))
+    )
+    keys = keep.select("CHILD", "period")
+    return dataclasses.replace(
+        journeys,
+        periods=keep,
+        placements=journeys.placements.join(keys, on=["CHILD", "period"], how="semi"),
+        milestones=journeys.milestones.join(keys, on=["CHILD", "period"], how="semi"),
+    )
