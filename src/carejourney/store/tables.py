@@ -141,32 +141,69 @@ stitch_change = Table(
 )
 
 
-# Milestones from LAs' tracker files. A tracker is the LA's whole current list, so each
-# import that holds tracker files replaces all of that LA's tracker milestones.
-tracker_milestone = Table(
+def _la_list(name: str, comment: str, subject: str, *columns: Column[Any]) -> Table:
+    """A list an LA keeps whole (a tracker, an Annex A list, an allocation list): each
+    import that holds one replaces the LA's stored rows, which keep their file and row."""
+    table = Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+        Column("la", String(20), nullable=False),
+        *columns,
+        Column("source_file", Text, nullable=False),
+        Column("source_row", Integer, nullable=False),
+        comment=comment,
+    )
+    Index(f"ix_{name}_la_{subject}", table.c.la, table.c[subject])
+    return table
+
+
+def _holder(name: str, *keys: Column[Any]) -> Table:
+    """Which batch holds an LA's list, and the fingerprint of its files."""
+    return Table(
+        name,
+        metadata,
+        Column("la", String(20), primary_key=True),
+        *keys,
+        Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+    )
+
+
+tracker_milestone = _la_list(
     "tracker_milestone",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("la", String(20), nullable=False),
+    "Milestones recorded in LAs' tracker files.",
+    "child",
     Column("child", String(100), nullable=False),
     Column("milestone", String(100), nullable=False),
     Column("date", Date, nullable=False),
     Column("note", Text),
-    Column("source_file", Text, nullable=False),
-    Column("source_row", Integer, nullable=False),
-    comment="Milestones recorded in LAs' tracker files.",
 )
-Index("ix_tracker_milestone_la_child", tracker_milestone.c.la, tracker_milestone.c.child)
+la_tracker = _holder("la_tracker")
 
-# Which batch holds each LA's tracker milestones, and the fingerprint of its files.
-la_tracker = Table(
-    "la_tracker",
-    metadata,
-    Column("la", String(20), primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
+# Ofsted Annex A: list 10 (children with an adoption decision) and list 11 (adopters).
+annex_a_milestone = _la_list(
+    "annex_a_milestone",
+    "Milestones from Ofsted Annex A lists 10 and 11.",
+    "subject",
+    Column("list", Integer, nullable=False),  # 10: a child's journey; 11: adopters'
+    Column("subject", String(100), nullable=False),  # the child's or the adopter's ID
+    Column("milestone", String(100), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("note", Text),
 )
+la_annex_a = _holder("la_annex_a", Column("list", Integer, primary_key=True))
+
+allocation = _la_list(
+    "allocation",
+    "Each child's team and worker, from the LA's allocation list.",
+    "child",
+    Column("child", String(100), nullable=False),
+    Column("team", Text, nullable=False),
+    Column("worker", Text),
+)
+la_allocation = _holder("la_allocation")
 
 # Every view of a child's record, download and change: who, when, what, which child.
 # Rows are only ever added (see store/access.py).
@@ -183,57 +220,3 @@ access_log = Table(
     comment="Append-only record of every view of a child's record, download and change.",
 )
 Index("ix_access_log_child", access_log.c.la, access_log.c.child)
-
-# Milestones from Ofsted Annex A: list 10 (children with an adoption decision) and list 11
-# (adopters). Like a tracker, each list given replaces that list for the LA.
-annex_a_milestone = Table(
-    "annex_a_milestone",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("la", String(20), nullable=False),
-    Column("list", Integer, nullable=False),  # 10: a child's journey; 11: adopters'
-    Column("subject", String(100), nullable=False),  # the child's or the adopter's ID
-    Column("milestone", String(100), nullable=False),
-    Column("date", Date, nullable=False),
-    Column("note", Text),
-    Column("source_file", Text, nullable=False),
-    Column("source_row", Integer, nullable=False),
-    comment="Milestones from Ofsted Annex A lists 10 and 11.",
-)
-Index("ix_annex_a_milestone_la_subject", annex_a_milestone.c.la, annex_a_milestone.c.subject)
-
-# Which batch holds each LA's Annex A list, and the fingerprint of its files.
-la_annex_a = Table(
-    "la_annex_a",
-    metadata,
-    Column("la", String(20), primary_key=True),
-    Column("list", Integer, primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-)
-
-# Which team and worker each child is allocated to, from the LA's allocation list.
-allocation = Table(
-    "allocation",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("la", String(20), nullable=False),
-    Column("child", String(100), nullable=False),
-    Column("team", Text, nullable=False),
-    Column("worker", Text),
-    Column("source_file", Text, nullable=False),
-    Column("source_row", Integer, nullable=False),
-    comment="Each child's team and worker, from the LA's allocation list.",
-)
-Index("ix_allocation_la_child", allocation.c.la, allocation.c.child)
-
-# Which batch holds each LA's allocation list, and the fingerprint of its files.
-la_allocation = Table(
-    "la_allocation",
-    metadata,
-    Column("la", String(20), primary_key=True),
-    Column("batch_id", ForeignKey("import_batch.id"), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-)
