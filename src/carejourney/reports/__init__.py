@@ -1,0 +1,1 @@
+"""Reports, and the charts in them: what carejourney gives back to people to read."""
