@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from carejourney import terminal
 from carejourney.cli.app import app
 from carejourney.cli.journeys import LaOption, rule_set, which_la
-from carejourney.cli.options import DbOption, connect
+from carejourney.cli.options import DbOption, connect, date_option
 from carejourney.journeys.stored import Journeys, load
 from carejourney.measures import summaries
 from carejourney.measures.scorecard import RULES as SCORECARD_RULES
@@ -45,17 +45,6 @@ RuleSetsOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    for form in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value.strip(), form).date()
-        except ValueError:
-            continue
-    raise typer.BadParameter(f"'{value}' is not a date: write it as dd/mm/yyyy.", param_hint=option)
 
 
 def _journeys(db: str | None, la: str | None) -> tuple[Engine, Journeys]:
@@ -135,7 +124,7 @@ def drift_command(
     Example: `carejourney drift --within 31 --rules england --rules pace-moray`
     """
     sets = [rule_set(name) for name in (rules or ["england"])]
-    chosen = _date(as_at, "--as-at")
+    chosen = date_option(as_at, "--as-at")
     engine, journeys = _journeys(db, la)
     when = chosen or summaries.default_as_at(journeys)
     rows = summaries.drift_list(journeys, sets, when)
@@ -231,9 +220,11 @@ def timeliness_command(
     engine, journeys = _journeys(db, la)
     _record(engine, journeys, "timeliness (figures only)", [])
     journeys = summaries.cohort(
-        journeys, _date(entered_from, "--entered-from"), _date(entered_before, "--entered-before")
+        journeys,
+        date_option(entered_from, "--entered-from"),
+        date_option(entered_before, "--entered-before"),
     )
-    when = _date(as_at, "--as-at") or summaries.default_as_at(journeys)
+    when = date_option(as_at, "--as-at") or summaries.default_as_at(journeys)
     year_end = dt.date(when.year if when.month >= 4 else when.year - 1, 3, 31)
     if when.month == 3 and when.day == 31:
         year_end = when

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from carejourney import terminal
+from carejourney.sources.values import read_date
 from carejourney.sources.years import parse_year
 from carejourney.store import database
 
@@ -51,6 +53,18 @@ def connect(db: str | None) -> Engine:
             highlight=False,
         )
         raise typer.Exit(2) from None
+
+
+def date_option(value: str | None, option: str) -> dt.date | None:
+    """A date option (--as-at, --start ...), or a message saying how to write it."""
+    if value is None:
+        return None
+    day = read_date(value)
+    if day is None:
+        raise typer.BadParameter(
+            f"'{value}' is not a date: write it as dd/mm/yyyy.", param_hint=option
+        )
+    return day
 
 
 def year_option(value: str | None) -> int | None:

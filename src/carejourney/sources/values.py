@@ -50,6 +50,17 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     return pl.coalesce(dmy, iso, serial)
 
 
+def read_date(text: str) -> dt.date | None:
+    """One date typed by a person (a command-line option, a form, a spreadsheet cell saved
+    as text): dd/mm/yyyy or yyyy-mm-dd, else None."""
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_usual_date(expr: pl.Expr) -> pl.Expr:
     """dd/mm/yyyy only: what almost every file holds, parsed in a fraction of the time."""
     return expr.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
