@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from carejourney.cli import aims as _aims  # noqa: F401
 from carejourney.cli import journeys as _journeys  # noqa: F401  (registers its commands)
 from carejourney.cli import measures as _measures  # noqa: F401
+from carejourney.cli import pdsa as _pdsa  # noqa: F401
 from carejourney.cli import returns as _returns  # noqa: F401
+from carejourney.cli import spc as _spc  # noqa: F401
 from carejourney.cli.app import app
 
 __all__ = ["app", "main"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -220,3 +223,65 @@ access_log = Table(
     comment="Append-only record of every view of a child's record, download and change.",
 )
 Index("ix_access_log_child", access_log.c.la, access_log.c.child)
+
+# Quality-improvement aims, their measures and PDSA cycles (carejourney.improvement). They
+# hold words, dates and figures about a service, never anything about an individual child:
+# a rule aim's measure is worked out from the journeys each time it is charted.
+aim = Table(
+    "aim",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("name", String(100), nullable=False),  # a short slug, unique per LA
+    Column("statement", Text, nullable=False),
+    Column("cohort", Text),  # who the aim is for, in words
+    Column("measure", String(10), nullable=False),  # "rule" or "csv"
+    Column("rule_set", Text),  # rule measures: a shipped rule set's name or a file's path
+    Column("rule", String(100)),
+    Column("chart", String(10)),  # csv measures: the chart the series is drawn as
+    Column("value_title", Text),  # csv measures: what the value is
+    Column("target_percent", Double),  # on the chart's scale for a csv measure
+    Column("deadline", Date),
+    Column("owner", Text),
+    Column("improvement", String(10), nullable=False),  # "up" or "down": which way is better
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    UniqueConstraint("la", "name"),
+    comment="Quality-improvement aims: statement, cohort, measure, target and deadline.",
+)
+
+# An analyst's CSV series for an aim, kept so that its chart can be drawn again.
+aim_measure_point = Table(
+    "aim_measure_point",
+    metadata,
+    Column("aim_id", ForeignKey("aim.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 1, 2, 3... in time order
+    Column("date", Date, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("denominator", Double),
+    comment="The points of an aim's measure brought as a CSV file.",
+)
+
+pdsa_cycle = Table(
+    "pdsa_cycle",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("aim_id", ForeignKey("aim.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),  # 1, 2, 3... per aim
+    Column("title", Text, nullable=False),
+    Column("change_idea", Text, nullable=False),
+    Column("prediction", Text, nullable=False),  # plan: what we expect to happen
+    Column("do_start", Date, nullable=False),
+    Column("do_end", Date),
+    Column("study", Text),  # what happened
+    Column("act", String(10)),  # adopt, adapt or abandon; blank until decided
+    Column("author", Text),
+    Column("starts_phase", Boolean, nullable=False),  # a new phase of the chart starts here
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True)),
+    Column("updated_by", String(200)),
+    UniqueConstraint("aim_id", "number"),
+    comment="PDSA cycles (plan, do, study, act): dated tests of change linked to an aim.",
+)
