@@ -98,3 +98,12 @@ def test_options_that_do_not_fit_are_explained(tmp_path: Path) -> None:
     assert code == 2 and "between 1 and 2" in out
     code, out = run("spc", str(path), "--chart", "p")
     assert code == 2 and "denominator" in out
+
+
+def test_ihi_rules_with_a_point_judged_astronomical(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("value\n" + "\n".join(["5", "6"] * 6) + "\n", encoding="utf-8")
+    code, out = run("spc", str(path), "--rules", "ihi", "--astronomical", "4", "--json")
+    assert code == 0, out
+    points = json.loads(out)["points"]
+    assert [p["index"] for p in points if p["astronomical_point"]] == [4]

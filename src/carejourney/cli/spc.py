@@ -68,6 +68,13 @@ def spc_command(
         list[int] | None,
         typer.Option(help="Leave point N out of the centre, limits and runs (still drawn)."),
     ] = None,
+    astronomical: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="IHI rules: point N is obviously different from the rest, in your judgement "
+            "(a signal); give it more than once for several."
+        ),
+    ] = None,
     target: Annotated[
         float | None, typer.Option(help="A target line, on the chart's scale.")
     ] = None,
@@ -102,6 +109,7 @@ def spc_command(
         freeze=freeze,
         parts=tuple(part or ()),
         exclude=tuple(exclude or ()),
+        astronomical=tuple(astronomical or ()),
         screen_moving_ranges=screen,
         multiply=multiply,
         target=target,
