@@ -172,7 +172,8 @@ def apply_rules(
     point_types: tuple[PointType, ...] = ()
 
     if rules is RuleSetName.ANHOEJ:
-        long = _keep(runs(signs), runs(signs).length > summary.longest_run_max)
+        every = runs(signs)
+        long = _keep(every, every.length > summary.longest_run_max)
         found.add(
             SignalKind.LONG_RUN,
             _pattern_flags(size, long, useful),
@@ -187,7 +188,8 @@ def apply_rules(
         runs_signal = summary.signal
 
     elif rules is RuleSetName.IHI:
-        shifts = _keep(runs(signs), runs(signs).length >= IHI_SHIFT)
+        every = runs(signs)
+        shifts = _keep(every, every.length >= IHI_SHIFT)
         found.add(
             SignalKind.SHIFT, _pattern_flags(size, shifts, useful), shifts, expected=IHI_SHIFT
         )
@@ -266,7 +268,8 @@ def _making_data_count(
         return out
 
     # 7 on one side of the mean: a point on the mean breaks the run here.
-    one_side = _keep(stretches(side_sub), stretches(side_sub).length >= mdc.RUN)
+    same_side = stretches(side_sub)
+    one_side = _keep(same_side, same_side.length >= mdc.RUN)
     shift = spread(mdc.part_of_seven_trend(mdc.seven_point_one_side_mean(side_sub)))
     found.add(SignalKind.SHIFT, shift, _at(one_side, positions), expected=mdc.RUN)
 

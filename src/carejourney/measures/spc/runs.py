@@ -319,10 +319,12 @@ def swed_eisenhart_limits(
 
     Tail convention: two-sided, alpha/2 in each tail. `runs_min` is the largest r with
     P(R < r) <= alpha/2, so *fewer* runs than `runs_min` is a signal; `runs_max` is the smallest
-    r with P(R > r) <= alpha/2, so *more* runs than `runs_max` is a signal. This is the reading
-    of Perla et al. 2011 Table 1 ("< than this number of runs is too few", "> than this
-    number of runs is too many"), and reproduces the classic 0.025 critical values (e.g. 10
-    above and 10 below: 6 runs or fewer, or 16 or more, are signals -> (7, 15)).
+    r with P(R > r) <= alpha/2, so *more* runs than `runs_max` is a signal. It reproduces the
+    classic two-sided 5% table (Swed & Eisenhart; Siegel 1956, Table F; e.g. 10 above and
+    10 below: 6 runs or fewer, or 16 or more, are signals -> (7, 15)) and matches Perla et
+    al. 2011 Table 1's headings as usually quoted (fewer than the lower limit is too few,
+    more than the upper too many) and its first rows (10 points: 3 and 9; 16: 5 and 13).
+    REVIEW: the table itself was not at hand to check row by row.
 
     None where no count could signal: every possible count of runs is inside (too few
     points), or all points are on one side. Exact with integers up to `EXACT_RUNS_MAX`
