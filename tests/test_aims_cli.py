@@ -86,7 +86,7 @@ def test_an_improvement_lead_adds_aims_and_three_cycles_and_sees_the_chart(
     assert "What the chart shows as at 31/03/2026" in out
     assert "control chart of proportions (P chart)" in out
     assert "Signals •" in out and "The target is 85" in out
-    assert "PDSA cycles on the chart • PDSA 1: 15-week reminder, at April 2023" in out
+    assert "PDSA cycles on the chart • PDSA 1: 15-week reminder: marked at April 2023" in out
     assert f"Wrote the chart to {svg}" in out
 
     code, out = run("aims", "chart", AIM_2, "--view", "children", "--json", "--db", db)

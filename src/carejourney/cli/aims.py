@@ -503,7 +503,7 @@ def _print_signals(drawn: AimChart) -> None:
         labels = drawn.series.series.labels or ()
         for marker in drawn.markers:
             point = words.point_name(labels[marker.at - 1] if labels else None, marker.at)
-            console.print(f"• {escape(marker.label)}, at {escape(point)}", highlight=False)
+            console.print(f"• {escape(marker.label)}: marked at {escape(point)}", highlight=False)
     if drawn.notes:
         console.print("\n[bold]Notes[/]", highlight=False)
         for note in drawn.notes:
