@@ -106,19 +106,13 @@ def rule_by_child(
         )
     if not points.height:
         notes.append(f"No {milestone} fell due under this rule by {as_at:%d/%m/%Y}.")
-    dates = tuple(points["due_date"].to_list())
-    return AimSeries(
-        series=Series(
-            y=points["value"].to_numpy().astype(np.float64),
-            labels=_day_labels(dates),
-        ),
-        dates=dates,
-        chart=ChartType.I,
-        multiply=1.0,
+    return _per_child(
+        points["due_date"],
+        points["value"],
         target=target,
         improvement=Improvement.DOWN,
         value_title=f"{'Working days' if working else 'Days'} from {clock} to {milestone}",
-        notes=tuple(notes),
+        notes=notes,
         open=tuple(points["open"].to_list()),
     )
 
@@ -276,22 +270,43 @@ def _days_before(
         notes.append(f"{_count(after, 'case')} had {sent} after the {event}: shown below 0.")
     if not points.height:
         notes.append(f"No {event} with {sent} recorded by {as_at:%d/%m/%Y}.")
-    dates = tuple(points["from_date"].to_list())
-    return AimSeries(
-        series=Series(
-            y=points["value"].to_numpy().astype(np.float64),
-            labels=_day_labels(dates),
-        ),
-        dates=dates,
-        chart=ChartType.I,
-        multiply=1.0,
+    return _per_child(
+        points["from_date"],
+        points["value"],
         # Sent on the due date leaves exactly `within` full working days: on time.
         target=float(rule.within + (0 if rule.end_inclusive else 1)),
         improvement=Improvement.UP,
         # Short enough to be the chart's axis title; the chart's title says what is counted.
         value_title=f"Full working days before {event}",
+        notes=notes,
+        open=(False,) * points.height,
+        missing=missing,
+    )
+
+
+def _per_child(
+    dates: pl.Series,
+    values: pl.Series,
+    *,
+    target: float | None,
+    improvement: Improvement,
+    value_title: str,
+    notes: list[str],
+    open: tuple[bool, ...],
+    missing: int = 0,
+) -> AimSeries:
+    """One point per child, dated (and labelled) by the day it is ordered by: an I chart."""
+    days = tuple(dates.to_list())
+    return AimSeries(
+        series=Series(y=values.to_numpy().astype(np.float64), labels=_day_labels(days)),
+        dates=days,
+        chart=ChartType.I,
+        multiply=1.0,
+        target=target,
+        improvement=improvement,
+        value_title=value_title,
         notes=tuple(notes),
-        open=(False,) * len(dates),
+        open=open,
         missing=missing,
     )
 
