@@ -15,6 +15,7 @@ from carejourney.measures.calendar import (
     add_months,
     add_weeks,
     add_working_days,
+    age_on,
     bank_holidays,
     evaluate,
     full_working_days_before,
@@ -354,3 +355,17 @@ def test_dates_outside_the_years_given_have_no_bank_holidays() -> None:
     assert evaluate(only_2000, start=christmas) == dt.date(2023, 12, 25)
     with pytest.raises(ValueError, match="at least one year"):
         add_working_days(START, 1, EW, years=range(2000, 2000))
+
+
+@pytest.mark.parametrize(
+    ("dob", "day", "age"),
+    [
+        (dt.date(2010, 4, 30), dt.date(2020, 4, 29), 9),  # the day before the birthday
+        (dt.date(2010, 4, 30), dt.date(2020, 4, 30), 10),  # April x 100 would overflow an Int8
+        (dt.date(2010, 12, 31), dt.date(2020, 1, 1), 9),
+        (dt.date(2012, 2, 29), dt.date(2021, 2, 28), 8),  # born 29 February: older on 1 March
+        (dt.date(2012, 2, 29), dt.date(2021, 3, 1), 9),
+    ],
+)
+def test_age_in_whole_years(dob: dt.date, day: dt.date, age: int) -> None:
+    assert evaluate(age_on(pl.col("dob"), pl.col("day")), dob=dob, day=day) == age

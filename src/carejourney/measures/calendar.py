@@ -144,6 +144,21 @@ def full_working_days_before(
     return nth_before.dt.offset_by("-1d")
 
 
+def age_on(dob: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whole years between a date of birth and a day: a year older on the birthday (born
+    29 February: on 1 March in other years)."""
+
+    # month() and day() are Int8: widen before multiplying, or April x 100 overflows.
+    def month_day(date: pl.Expr) -> pl.Expr:
+        return date.dt.month().cast(pl.Int32) * 100 + date.dt.day().cast(pl.Int32)
+
+    return (
+        day.dt.year().cast(pl.Int64)
+        - dob.dt.year().cast(pl.Int64)
+        - (month_day(day) < month_day(dob)).cast(pl.Int64)
+    )
+
+
 def add_days(start: pl.Expr, n: int | pl.Expr) -> pl.Expr:
     """`start` plus n calendar days (day n after `start`; negative n goes back)."""
     return start.dt.offset_by(_offset(n, "d"))

@@ -52,6 +52,7 @@ from carejourney.measures.calendar import (
     add_months,
     add_weeks,
     add_working_days,
+    age_on,
     full_working_days_before,
 )
 from carejourney.measures.routes import legal_routes
@@ -230,8 +231,7 @@ def _clocks(rules: pl.DataFrame, ranked: pl.DataFrame, spans: pl.DataFrame) -> p
     """One row per started clock in the cohort, with the date its due milestone was met."""
     rank, first = pl.col("rank"), pl.col("_anchor_rank")
     start, dob, routes = pl.col("start"), pl.col("DOB"), pl.col("_routes")
-    before_birthday = _month_day(start) < _month_day(dob)
-    age = start.dt.year().cast(pl.Int64) - dob.dt.year() - before_birthday.cast(pl.Int64)
+    age = age_on(dob, start)
     in_cohort = (
         _at_least(start, "_entered_from")
         & (pl.col("_entered_before").is_null() | (start < pl.col("_entered_before")))
@@ -434,11 +434,6 @@ def _ordinal(n: pl.Expr) -> pl.Expr:
 
 def _lower(label: str) -> str:
     return label[0].lower() + label[1:]  # "Looked-after review" -> "looked-after review"
-
-
-def _month_day(day: pl.Expr) -> pl.Expr:
-    # Int8 month and day would overflow when multiplied.
-    return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
 
 
 def _at_least(value: pl.Expr, bound: str) -> pl.Expr:

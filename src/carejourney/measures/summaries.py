@@ -10,6 +10,7 @@ import polars as pl
 
 from carejourney.config.rules import RuleSet, Unit
 from carejourney.journeys.stored import Journeys
+from carejourney.measures.calendar import age_on
 from carejourney.measures.drift import caseload, due_dates
 from carejourney.measures.routes import legal_routes
 from carejourney.measures.survival import kaplan_meier, median_time, reached_by, time_to_milestone
@@ -54,14 +55,7 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
     )
     ages = journeys.children.select(
         "CHILD",
-        age=(
-            pl.lit(as_at).dt.year()
-            - pl.col("DOB").dt.year()
-            - (
-                (pl.lit(as_at).dt.month() * 100 + pl.lit(as_at).dt.day())
-                < (pl.col("DOB").dt.month() * 100 + pl.col("DOB").dt.day())
-            ).cast(pl.Int32)
-        ).cast(pl.Int64),
+        age=age_on(pl.col("DOB"), pl.lit(as_at, pl.Date)),
     )
     # The route as known at `as_at`: only milestones and placements by then count.
     routes = legal_routes(
