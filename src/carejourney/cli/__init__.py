@@ -7,6 +7,7 @@ from carejourney.cli import costs as _costs  # noqa: F401
 from carejourney.cli import journeys as _journeys  # noqa: F401  (registers its commands)
 from carejourney.cli import measures as _measures  # noqa: F401
 from carejourney.cli import pdsa as _pdsa  # noqa: F401
+from carejourney.cli import report as _report  # noqa: F401
 from carejourney.cli import returns as _returns  # noqa: F401
 from carejourney.cli import spc as _spc  # noqa: F401
 from carejourney.cli.app import app

@@ -1,0 +1,1 @@
+"""The diagnostic report's sections, one module each: `build(context) -> Section`."""
