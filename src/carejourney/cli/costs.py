@@ -22,8 +22,9 @@ from carejourney.measures.costs import (
     WhatIf,
     cost_of_delay,
     cost_summary,
+    money,
     price_years,
-    round_money,
+    prices,
     stays,
     unpriced_days,
     what_if,
@@ -39,19 +40,6 @@ def _unit_costs(path: Path | None) -> UnitCosts:
     except UnitCostsError as exc:
         terminal.err.print(f"[bold red]Cannot use these unit costs[/]: {escape(str(exc))}")
         raise typer.Exit(2) from None
-
-
-def _prices(years: list[str]) -> str:
-    """'2017 prices', or several years named and said to be unadjusted."""
-    if not years:
-        return "no days priced"
-    if len(years) == 1:
-        return f"{years[0]} prices"
-    return f"prices of {', '.join(years[:-1])} and {years[-1]}, not adjusted for inflation"
-
-
-def _money(amount: float) -> str:
-    return f"£{round_money(amount):,}"
 
 
 @app.command("costs")
@@ -212,7 +200,7 @@ def _print(
             f"{r['children_last_12_months']:,}",
             f"{r['days_last_12_months']:,}",
             "-" if median is None else f"{median:,.0f}",
-            _money(r["cost_last_12_months"]),
+            money(r["cost_last_12_months"]),
         )
     total = figures["sum_over_rules_last_12_months"]
     assert isinstance(total, dict)
@@ -222,7 +210,7 @@ def _print(
         "",
         f"{total['days']:,}",
         "",
-        _money(total["cost"]),
+        money(total["cost"]),
     )
     console.print(table)
     console.print(
@@ -232,7 +220,7 @@ def _print(
         highlight=False,
     )
     console.print(
-        f"Unit costs: {escape(costs.title)} ({_prices(years)}). Source: {escape(costs.source)}",
+        f"Unit costs: {escape(costs.title)} ({prices(years)}). Source: {escape(costs.source)}",
         highlight=False,
     )
     unpriced = figures["unpriced"]
@@ -253,7 +241,7 @@ def _print(
     if change is not None:
         console.print(
             f"[bold]{escape(change.description)}, LA {la} would avoid about "
-            f"{_money(change.avoided_per_year)} a year ({_prices(years)}).[/]",
+            f"{money(change.avoided_per_year)} a year ({prices(years)}).[/]",
             highlight=False,
         )
         console.print(

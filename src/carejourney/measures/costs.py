@@ -348,6 +348,20 @@ def _percent(fraction: float) -> str:
     return f"{value:.0f}%" if math.isclose(value, round(value)) else f"{value:.1f}%"
 
 
+def money(amount: float) -> str:
+    """An amount as published: rounded (`round_money`), with £ and thousands separators."""
+    return f"£{round_money(amount):,}"
+
+
+def prices(years: list[str]) -> str:
+    """'2017 prices', or several years named and said to be unadjusted."""
+    if not years:
+        return "no days priced"
+    if len(years) == 1:
+        return f"{years[0]} prices"
+    return f"prices of {', '.join(years[:-1])} and {years[-1]}, not adjusted for inflation"
+
+
 def round_money(amount: float) -> int:
     """To the nearest £1,000, or the nearest £100 under £10,000 (halves away from zero)."""
     step = 100 if abs(amount) < 10_000 else 1_000

@@ -25,12 +25,9 @@ def default_as_at(journeys: Journeys, today: dt.date | None = None) -> dt.date:
     return min(journeys.data_ends or today, today)
 
 
-def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
-    """Every due milestone under every rule set, with the child's worker (SW_ID as at
-    `as_at`, else the allocation list's), team (allocation list), route (of the period of
-    care) and age as at `as_at`; open rows first, most urgent first
-    (see `measures.drift.caseload`)."""
-    due = pl.concat(
+def all_due_dates(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
+    """`due_dates` of every rule set, stacked, with the rule set's name in `rule_set`."""
+    return pl.concat(
         [
             due_dates(
                 rule_set,
@@ -44,6 +41,14 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
         ],
         how="vertical",
     )
+
+
+def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> pl.DataFrame:
+    """Every due milestone under every rule set, with the child's worker (SW_ID as at
+    `as_at`, else the allocation list's), team (allocation list), route (of the period of
+    care) and age as at `as_at`; open rows first, most urgent first
+    (see `measures.drift.caseload`)."""
+    due = all_due_dates(journeys, rule_sets, as_at)
     workers = (
         journeys.workers.filter(
             (pl.col("SW_DECOM") <= as_at)

@@ -21,13 +21,14 @@ from carejourney.measures.costs import (
     WhatIf,
     cost_of_delay,
     cost_summary,
+    money,
     price_years,
-    round_money,
+    prices,
     stays,
     unpriced_days,
     what_if,
 )
-from carejourney.measures.drift import due_dates
+from carejourney.measures.summaries import all_due_dates
 from carejourney.reports.disclosure import DisclosureRules, protect_count
 from carejourney.reports.document import Figure, ReportContext, ReportTable, Section
 from carejourney.reports.sections.timeliness import count_cell
@@ -46,19 +47,6 @@ COLUMNS = (
 )
 
 
-def money(amount: float) -> str:
-    return f"£{round_money(amount):,}"
-
-
-def prices(years: list[str]) -> str:
-    """'2017 prices', or several years named and said to be unadjusted."""
-    if not years:
-        return "no days priced"
-    if len(years) == 1:
-        return f"{years[0]} prices"
-    return f"prices of {', '.join(years[:-1])} and {years[-1]}, not adjusted for inflation"
-
-
 def build(context: ReportContext) -> Section:
     """The section: a table per rule, the unit costs used, unpriced days and the what-if."""
     if not context.rule_sets:
@@ -71,20 +59,7 @@ def build(context: ReportContext) -> Section:
             ),
         )
     journeys, as_at, rules = context.journeys, context.as_at, context.disclosure
-    due = pl.concat(
-        [
-            due_dates(
-                rule_set,
-                journeys.milestones,
-                journeys.periods,
-                journeys.children,
-                as_at,
-                journeys.placements,
-            ).with_columns(rule_set=pl.lit(rule_set.name))
-            for rule_set in context.rule_sets
-        ],
-        how="vertical",
-    )
+    due = all_due_dates(journeys, list(context.rule_sets), as_at)
     rows = cost_of_delay(due, stays(journeys.history), context.unit_costs, as_at)
     keys = ["rule_set", "rule", "title"]
     every_rule = due.select(keys).unique(maintain_order=True)
