@@ -16,17 +16,17 @@ field and what was expected, in words a non-programmer can act on.
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from carejourney.config.rules import Slug, Text, _expected, _Model
+from carejourney.config.toml_files import parse_model
 from carejourney.schema.ssda903_codes import PLACE, PLACE_PROVIDER
 
 COST_TABLE_SCHEMA = {
@@ -185,25 +185,9 @@ def load_unit_costs(path: str | PathLike[str] | None = None) -> UnitCosts:
 
 def parse_unit_costs(data: bytes, file: str) -> UnitCosts:
     """Validate the bytes of a unit-costs file; `file` names it in error messages."""
-    try:
-        raw = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UnitCostsError(
-            f"The unit-costs file {file} is not UTF-8 text: save it as UTF-8."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UnitCostsError(
-            f"The unit-costs file {file} is not valid TOML: {exc}. Look there for a missing "
-            'quote, "=" or bracket.'
-        ) from None
-    try:
-        return UnitCosts.model_validate(raw)
-    except ValidationError as exc:
-        problems = [f"  - {_explain(e, raw)}" for e in exc.errors()]
-        noun = "a problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise UnitCostsError(
-            f"The unit-costs file {file} has {noun}:\n" + "\n".join(problems)
-        ) from None
+    return parse_model(
+        data, file, what="unit-costs file", model=UnitCosts, error=UnitCostsError, explain=_explain
+    )
 
 
 def _explain(error: ErrorDetails, raw: dict[str, Any]) -> str:

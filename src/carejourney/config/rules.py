@@ -14,7 +14,6 @@ expected, in words a non-programmer can act on.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from datetime import date
 from enum import StrEnum
 from importlib import resources
@@ -27,12 +26,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails
 
+from carejourney.config.toml_files import parse_model
 from carejourney.schema.milestones import MILESTONES, MILESTONES_BY_NAME
 from carejourney.schema.types import Nation
 
@@ -275,25 +274,9 @@ def load_rule_set(path_or_name: str | PathLike[str]) -> RuleSet:
 
 def parse_rule_set(data: bytes, file: str) -> RuleSet:
     """Validate the bytes of a rule set file; `file` names it in error messages."""
-    try:
-        raw = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise RuleSetError(
-            f"The rule set file {file} is not UTF-8 text: save it as UTF-8."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleSetError(
-            f"The rule set file {file} is not valid TOML: {exc}. Look there for a missing "
-            'quote, "=" or bracket.'
-        ) from None
-    try:
-        return RuleSet.model_validate(raw)
-    except ValidationError as exc:
-        problems = [f"  - {_explain(e, raw)}" for e in exc.errors()]
-        noun = "a problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise RuleSetError(
-            f"The rule set file {file} has {noun}:\n" + "\n".join(problems)
-        ) from None
+    return parse_model(
+        data, file, what="rule set file", model=RuleSet, error=RuleSetError, explain=_explain
+    )
 
 
 def _explain(error: ErrorDetails, raw: dict[str, Any]) -> str:

@@ -14,12 +14,11 @@ year and source; a user copies it, updates it when DfE publishes, and passes the
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import polars as pl
 from pydantic import (
@@ -27,10 +26,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
+from carejourney.config.toml_files import parse_model
 from carejourney.reports.document import Report, ReportTable, Section
 
 __all__ = [
@@ -128,34 +128,26 @@ def load_national(path: str | PathLike[str] | None = None) -> NationalFigures:
 
 
 def parse_national(data: bytes, file: str) -> NationalFigures:
-    try:
-        raw = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise NationalFiguresError(
-            f"The national figures file {file} is not UTF-8 text: save it as UTF-8."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise NationalFiguresError(
-            f"The national figures file {file} is not valid TOML: {exc}."
-        ) from None
-    try:
-        return NationalFigures.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"])
-            if error["loc"][:1] == ("figures",) and len(error["loc"]) > 1:
-                number = error["loc"][1]
-                if isinstance(number, int):
-                    rest = ".".join(str(p) for p in error["loc"][2:])
-                    where = f"figure {number + 1}" + (f", {rest}" if rest else "")
-            problems.append(f"  - {where}: {error['msg']}")
-        raise NationalFiguresError(
-            f"The national figures file {file} has "
-            + ("a problem" if len(problems) == 1 else f"{len(problems)} problems")
-            + ":\n"
-            + "\n".join(problems)
-        ) from None
+    """Validate the bytes of a national figures file; `file` names it in error messages."""
+    return parse_model(
+        data,
+        file,
+        what="national figures file",
+        model=NationalFigures,
+        error=NationalFiguresError,
+        explain=_explain,
+    )
+
+
+def _explain(error: ErrorDetails, raw: dict[str, Any]) -> str:
+    """One validation error as: which figure and field, then pydantic's message."""
+    where = ".".join(str(p) for p in error["loc"])
+    if error["loc"][:1] == ("figures",) and len(error["loc"]) > 1:
+        number = error["loc"][1]
+        if isinstance(number, int):
+            rest = ".".join(str(p) for p in error["loc"][2:])
+            where = f"figure {number + 1}" + (f", {rest}" if rest else "")
+    return f"{where}: {error['msg']}"
 
 
 def _headings(reports: Sequence[Report]) -> list[str]:
