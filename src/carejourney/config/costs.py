@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -26,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from carejourney.config.rules import Slug, Text, _expected, _Model
-from carejourney.config.toml_files import parse_model
+from carejourney.config.toml_files import parse_model, read_user_file
 from carejourney.schema.ssda903_codes import PLACE, PLACE_PROVIDER
 
 COST_TABLE_SCHEMA = {
@@ -175,12 +174,8 @@ def load_unit_costs(path: str | PathLike[str] | None = None) -> UnitCosts:
     """The unit costs in the file at `path`, or the shipped defaults when None."""
     if path is None:
         return parse_unit_costs(SHIPPED.read_bytes(), "shipped unit_costs.toml")
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise UnitCostsError(f"Cannot read the unit-costs file {file}: {exc.strerror}.") from None
-    return parse_unit_costs(data, str(file))
+    data = read_user_file(path, what="unit-costs file", error=UnitCostsError)
+    return parse_unit_costs(data, str(path))
 
 
 def parse_unit_costs(data: bytes, file: str) -> UnitCosts:

@@ -18,7 +18,6 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -31,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from carejourney.config.toml_files import parse_model
+from carejourney.config.toml_files import parse_model, read_user_file
 from carejourney.schema.milestones import MILESTONES, MILESTONES_BY_NAME
 from carejourney.schema.types import Nation
 
@@ -264,12 +263,8 @@ def load_rule_set(path_or_name: str | PathLike[str]) -> RuleSet:
                 f"{', '.join(shipped_rule_sets())}. To load your own copy, give its file path."
             )
         return parse_rule_set(shipped.read_bytes(), f"shipped rule set {path_or_name}.toml")
-    path = Path(path_or_name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RuleSetError(f"Cannot read the rule set file {path}: {exc.strerror}.") from None
-    return parse_rule_set(data, str(path))
+    data = read_user_file(path_or_name, what="rule set file", error=RuleSetError)
+    return parse_rule_set(data, str(path_or_name))
 
 
 def parse_rule_set(data: bytes, file: str) -> RuleSet:

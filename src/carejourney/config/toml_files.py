@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from os import PathLike
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +14,14 @@ from pydantic_core import ErrorDetails
 
 Model = TypeVar("Model", bound=BaseModel)
 Explain = Callable[[ErrorDetails, dict[str, Any]], str]
+
+
+def read_user_file(path: str | PathLike[str], *, what: str, error: type[Exception]) -> bytes:
+    """The bytes of a file the user named, or `error` saying why it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"Cannot read the {what} {path}: {exc.strerror}.") from None
 
 
 def parse_model(

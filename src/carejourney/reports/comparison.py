@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Sequence
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import polars as pl
@@ -30,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from carejourney.config.toml_files import parse_model
+from carejourney.config.toml_files import parse_model, read_user_file
 from carejourney.reports.document import Report, ReportTable, Section
 
 __all__ = [
@@ -117,14 +116,8 @@ def load_national(path: str | PathLike[str] | None = None) -> NationalFigures:
     """The national figures in the file at `path`, or the shipped ones when None."""
     if path is None:
         return parse_national(SHIPPED.read_bytes(), "shipped national.toml")
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise NationalFiguresError(
-            f"Cannot read the national figures file {file}: {exc.strerror}."
-        ) from None
-    return parse_national(data, str(file))
+    data = read_user_file(path, what="national figures file", error=NationalFiguresError)
+    return parse_national(data, str(path))
 
 
 def parse_national(data: bytes, file: str) -> NationalFigures:
