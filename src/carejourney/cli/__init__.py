@@ -9,6 +9,7 @@ from carejourney.cli import measures as _measures  # noqa: F401
 from carejourney.cli import pdsa as _pdsa  # noqa: F401
 from carejourney.cli import report as _report  # noqa: F401
 from carejourney.cli import returns as _returns  # noqa: F401
+from carejourney.cli import serve as _serve  # noqa: F401
 from carejourney.cli import spc as _spc  # noqa: F401
 from carejourney.cli.app import app
 

@@ -285,3 +285,56 @@ pdsa_cycle = Table(
     UniqueConstraint("aim_id", "number"),
     comment="PDSA cycles (plan, do, study, act): dated tests of change linked to an aim.",
 )
+
+# Web app accounts (carejourney.web.accounts). Passwords are stored only as Argon2 hashes;
+# an account that signs in through the LA's single sign-on may have none.
+web_user = Table(
+    "web_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),  # stored lower case
+    Column("display_name", Text, nullable=False),
+    Column("email", String(320), unique=True),  # matched to the sign-on provider's claim
+    Column("password_hash", Text),
+    Column("role", String(30), nullable=False),
+    Column("la", String(20)),  # blank: every LA in the database
+    Column("team", Text),  # a team manager's team, as the allocation list names it
+    Column("worker", Text),  # a practitioner's name, as the allocation list's WORKER column
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True)),
+    Column("updated_by", String(200)),
+    comment="People who may sign in to the web app, with their role, LA, team and worker name.",
+)
+
+# Sign-in attempts, for throttling: too many failures for a name or from an address in a
+# short time and further attempts are refused for a while (carejourney.web.signin).
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("username", String(200), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    comment="Recent sign-in attempts, kept to slow down password guessing.",
+)
+
+# Milestones a practitioner adds or corrects in the web app. A correction is a new row that
+# names the row it replaces, so who recorded what, and when, is never lost.
+recorded_milestone = Table(
+    "recorded_milestone",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("child", String(100), nullable=False),
+    Column("milestone", String(100), nullable=False),
+    Column("date", Date),  # blank in a row that withdraws a milestone recorded in error
+    Column("note", Text),
+    Column("replaces", ForeignKey("recorded_milestone.id")),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    comment="Milestones added or corrected in the web app, with who and when.",
+)
+Index("ix_recorded_milestone_la_child", recorded_milestone.c.la, recorded_milestone.c.child)
