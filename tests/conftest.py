@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from carejourney.reports import charts
 from carejourney.store import database
 
 POSTGRES_URL = os.environ.get(
@@ -67,3 +68,13 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine = database.connect(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def validate_charts() -> Iterator[None]:
+    """Every chart the tests render is checked against the Vega-Lite schema (in use it is
+    not: see `reports.charts.VALIDATE`). Session-wide, so that charts rendered by fixtures
+    of any scope are checked too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "VALIDATE", True)
+        yield

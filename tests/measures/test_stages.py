@@ -14,12 +14,10 @@ from carejourney import imports
 from carejourney.journeys.milestones import return_milestones
 from carejourney.journeys.periods import periods_of_care, placements
 from carejourney.journeys.stored import Journeys
+from carejourney.measures.adopters import adopter_stage_times, adopters_journey, adopters_waiting
 from carejourney.measures.scorecard import thresholds_from_rule_set
 from carejourney.measures.stages import (
     ROUTES,
-    adopter_stage_times,
-    adopters_journey,
-    adopters_waiting,
     shortest_and_longest,
     stage_summary,
     stage_times,

@@ -10,6 +10,7 @@ import re
 import altair as alt
 import numpy as np
 import pytest
+from altair.utils import schemapi
 from lxml import etree
 
 from carejourney.measures.spc import words
@@ -24,6 +25,7 @@ from carejourney.measures.spc.types import (
     SpcOptions,
     SpcResult,
 )
+from carejourney.reports import charts
 from carejourney.reports.charts import (
     CENTRE_COLOUR,
     LINE_COLOUR,
@@ -304,3 +306,17 @@ def test_a_part_whose_runs_signal_has_a_red_dashed_centre_line() -> None:
     assert centre[0].get("stroke-dasharray")
     assert not [p for p in symbols(rendered.svg) if p.get("stroke") == SIGNAL_COLOUR]
     assert "Median 12" in texts(rendered.svg)
+
+
+def test_the_schema_is_checked_in_tests_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert charts.VALIDATE  # tests/conftest.py: every chart the tests render is checked
+    result = control_chart(target=65.0)
+    markers = [Marker(13, "PDSA 1")]
+    checked = render(result, title="Checked", markers=markers)
+    monkeypatch.setattr(charts, "VALIDATE", False)
+    unchecked = render(result, title="Checked", markers=markers)
+    assert (unchecked.spec, unchecked.svg) == (checked.spec, checked.svg)
+    # Altair's own checking as objects are made is switched back on afterwards.
+    assert schemapi.DEBUG_MODE

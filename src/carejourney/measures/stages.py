@@ -5,7 +5,8 @@ special guardianship, child arrangements order, return home, Scotland's permanen
 and the adopters' journey). `stage_times` gives one row per child, period of care and
 stage; `stage_summary` the median and spread per stage; `where_drift_concentrates` names
 the stage where the delay is, in one sentence; `shortest_and_longest` ranks finished
-journeys; `adopters_journey` does the same for adopters (Annex A list 11).
+journeys. The adopters' journey (Annex A list 11) is timed by `measures.adopters`, on the
+same rules and the route `ROUTES["adopters"]`.
 
 Rules (the words a team manager would use):
 
@@ -47,13 +48,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, select
 
 from carejourney.journeys.stored import Journeys
 from carejourney.measures.calendar import add_months
 from carejourney.measures.routes import legal_routes
 from carejourney.measures.survival import kaplan_meier, median_time
-from carejourney.store.tables import annex_a_milestone
 
 COMPLETED = "completed"
 WAITING = "waiting"
@@ -195,7 +194,7 @@ ROUTES: dict[str, tuple[Stage, ...]] = {
               "agency_decision", "permanence_order_lodged", 112,
               _MORAY + "Aim 4, order lodged within 16 weeks (112 days).", "Moray Aim 4"),
     ),
-    # Adopters (Annex A list 11): use `adopters_journey`, not `stage_times`.
+    # Adopters (Annex A list 11): use `measures.adopters.adopters_journey`, not `stage_times`.
     "adopters": (
         Stage("enquiry_to_registration", "Enquiry to registration of interest",
               "adopter_enquiry", "adopter_registration"),
@@ -391,7 +390,7 @@ def stage_times(
     if route not in COHORTS:
         raise ValueError(
             f"stage_times takes a child's route ({', '.join(COHORTS)}); "
-            "for adopters use adopters_journey"
+            "for adopters use measures.adopters.adopters_journey"
         )
     keys = ["CHILD", "period"]
     cut = pl.lit(as_at, pl.Date)
@@ -573,50 +572,3 @@ def shortest_and_longest(
     shortest = journeys.sort("total_days", *keys).head(n)
     longest = journeys.sort("total_days", *keys, descending=[True] + [False] * len(keys)).head(n)
     return shortest, longest
-
-
-def adopter_milestones(conn: Connection, la: str) -> pl.DataFrame:
-    """The LA's adopters' milestones from Annex A list 11 (not in `Journeys`, which holds
-    children): ADOPTER, milestone, date."""
-    table = annex_a_milestone
-    rows = conn.execute(
-        select(table.c.subject, table.c.milestone, table.c.date).where(
-            table.c.la == la, table.c.list == 11
-        )
-    ).all()
-    schema = {"ADOPTER": pl.String, "milestone": pl.String, "date": pl.Date}
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def adopter_stage_times(milestones: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
-    """`stage_times` for adopters, from `adopter_milestones`: one row per adopter and stage
-    of ROUTES["adopters"], as at a date. Adopters have no "left care": nothing in Annex A
-    says they withdrew, so an adopter with no later date is waiting (REVIEW with the LA).
-    Columns as `stage_times`, with ADOPTER for CHILD and no period; over_threshold checks
-    stage 1 (registration to the stage 1 decision) against 2 months and stage 2 (its start
-    to approval) against 4, in calendar months. Stage 2's clock stops at approval because
-    Annex A's "Date Stage 2 ended" is not a declared milestone; approval can come after
-    stage 2 ends (panel, then the agency decision), so this is stricter (REVIEW)."""
-    keys = ["ADOPTER"]
-    order = _milestone_order(_stages("adopters"))
-    dated = milestones.filter(pl.col("date") <= as_at)
-    wide = _first_dates(dated, keys, order).with_columns(
-        _end=pl.lit(None, pl.Date), _start_known=pl.lit(True)
-    )
-    return _stage_rows(wide, keys, "adopters", as_at).drop("period")
-
-
-def adopters_journey(conn: Connection, la: str, as_at: dt.date) -> pl.DataFrame:
-    """Each adopter's journey, stage by stage, as at a date (see `adopter_stage_times`);
-    summarise it with `stage_summary` and list those waiting with `adopters_waiting`."""
-    return adopter_stage_times(adopter_milestones(conn, la), as_at)
-
-
-def adopters_waiting(times: pl.DataFrame) -> pl.DataFrame:
-    """Adopters approved and not yet matched, longest wait first: ADOPTER, approved (date),
-    days_waiting (so far, at the as-at date of `times`)."""
-    return (
-        times.filter((pl.col("stage") == "approval_to_match") & (pl.col("status") == WAITING))
-        .select("ADOPTER", approved="from_date", days_waiting="days")
-        .sort("days_waiting", "ADOPTER", descending=[True, False])
-    )

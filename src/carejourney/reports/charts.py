@@ -1,10 +1,11 @@
 """SPC charts as Vega-Lite specifications, rendered to standalone SVG on the server.
 
-`render` builds the specification with Altair (which checks it against the Vega-Lite
-schema) and renders it with vl-convert, offline: no browser, no JavaScript on the page, no
-fonts or scripts fetched. The SVG carries its own text alternative (`words.summary`) as
-its accessible name, and a `<title>`; the signals in words come with it, so the picture is
-never the only way to learn what the chart shows.
+`render` builds the specification with Altair and renders it with vl-convert, offline: no
+browser, no JavaScript on the page, no fonts or scripts fetched. Checking the specification
+against the Vega-Lite schema is switched by `VALIDATE`: off in use, on in the test suite.
+The SVG carries its own text alternative (`words.summary`) as its accessible name, and a
+`<title>`; the signals in words come with it, so the picture is never the only way to learn
+what the chart shows.
 
 What is drawn, bottom to top:
 - the centre line (solid) and the limits (dashed), one path per part, so they step where a
@@ -38,6 +39,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 import vl_convert
+from altair.utils.schemapi import debug_mode
 
 from carejourney.measures.spc import words
 from carejourney.measures.spc.types import SignalKind, SpcResult
@@ -52,6 +54,15 @@ CENTRE_COLOUR = "#3b3b3b"
 TARGET_COLOUR = "#00703c"
 MARKER_COLOUR = "#6a3d9a"
 TEXT_COLOUR = "#1a1a1a"
+
+# Whether each specification is checked against the Vega-Lite schema as it is built. Off in
+# use: the specifications come from this module's code alone, in the few shapes it builds,
+# so checking every one again found nothing new and took about a third of a chart's time
+# (jsonschema walking Vega-Lite's schema, ~0.1 s a chart; a report has four, 150 LAs' 600).
+# The test suite switches it on (tests/conftest.py), so every chart a test renders, in
+# every shape the tests ask for, is still checked; a report's worker processes are given
+# the parent's setting (`reports.making`).
+VALIDATE = False
 
 # Above this many points, only the points that signal or are left out get a symbol; the
 # line still shows every value. At 720 pixels wide, a thousand symbols already overlap
@@ -161,7 +172,8 @@ def vega_lite(
     width: int = 720,
     height: int = 300,
 ) -> dict[str, Any]:
-    """The Vega-Lite specification of the chart, data included (validated by Altair)."""
+    """The Vega-Lite specification of the chart, data included (checked against the
+    Vega-Lite schema when `VALIDATE` is on)."""
     return _spec(
         result,
         title=title,
@@ -176,6 +188,23 @@ def vega_lite(
 def _spec(
     result: SpcResult,
     *,
+    title: str,
+    value_title: str,
+    markers: Sequence[Marker],
+    width: int,
+    height: int,
+    description: str,
+) -> dict[str, Any]:
+    if VALIDATE:
+        return _layered(result, title, value_title, markers, width, height, description)
+    # Altair also checks each object against the schema as it is made ("debug mode", on by
+    # default): the same check as VALIDATE, piecemeal, and as slow.
+    with debug_mode(False):
+        return _layered(result, title, value_title, markers, width, height, description)
+
+
+def _layered(
+    result: SpcResult,
     title: str,
     value_title: str,
     markers: Sequence[Marker],
@@ -239,7 +268,7 @@ def _spec(
                 .transform_filter(f"datum.kind == {json.dumps(kind)}")
                 .mark_text(align="left", baseline="middle", dx=6, fontSize=10, color=colour)
                 # In the margin right of the plot, clear of the lines and the grid.
-                .encode(x=alt.value(width), y=y("y"), text=alt.Text("text:N"))
+                .encode(x=_x_at(width), y=y("y"), text=alt.Text("text:N"))
             )
     if markers:
         layers.extend(_markers(x, height))
@@ -256,43 +285,52 @@ def _spec(
         "markers": [{"index": m.at, "label": m.label} for m in markers],
         "target": [{"target": target}] if target is not None else [],
     }
-    chart = (
-        alt.LayerChart(
-            layer=layers,
-            # Named datasets at the top: each layer refers to its data by name, so the
-            # points are written into the specification once, not once per layer. They are
-            # filled in after validation (below).
-            datasets={name: [] for name in datasets},
-            title=alt.TitleParams(
-                text=title,
-                subtitle=_capitalised(words.CHART_NAMES.get(result.options.chart, "chart")),
-                anchor="start",
-                fontSize=15,
-                color=TEXT_COLOUR,
-                subtitleFontSize=11,
-                subtitleColor=LIMIT_COLOUR,
-            ),
-            description=description,
-            width=width,
-            height=height,
-        )
-        .configure(
-            # The whole SVG is one image named by its text alternative (`_accessible`):
-            # Vega's own label for every mark ("index: 1; value: 3") would only add noise,
-            # and 10,000 of them would double the file.
-            aria=False,
-            background="white",
-        )
-        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=10)
-        .configure_legend(labelColor=TEXT_COLOUR, labelFontSize=11)
-        .configure_view(stroke=None)
+    chart = alt.LayerChart(
+        layer=layers,
+        # Named datasets at the top: each layer refers to its data by name, so the points
+        # are written into the specification once, not once per layer. They are filled in
+        # after `to_dict` (below).
+        datasets={name: [] for name in datasets},
+        title=alt.TitleParams(
+            text=title,
+            subtitle=_capitalised(words.CHART_NAMES.get(result.options.chart, "chart")),
+            anchor="start",
+            fontSize=15,
+            color=TEXT_COLOUR,
+            subtitleFontSize=11,
+            subtitleColor=LIMIT_COLOUR,
+        ),
+        description=description,
+        width=width,
+        height=height,
+        # The configuration given here at once, not by `.configure_*()` calls: each of those
+        # copies the whole chart, and Altair deep-copies every layer on each copy.
+        config=_config(),
     )
-    spec: dict[str, Any] = chart.to_dict()  # validates against the Vega-Lite schema
-    # The records go in after Altair has validated the rest: they are flat records of
-    # numbers and strings, which the schema accepts whatever they hold, and validating
-    # (and copying) 10,000 of them took Altair 7 seconds; this way it takes milliseconds.
+    spec: dict[str, Any] = chart.to_dict(validate=VALIDATE)
+    # The records go in after Altair has made (and, in tests, validated) the rest: they are
+    # flat records of numbers and strings, which the schema accepts whatever they hold, and
+    # validating (and copying) 10,000 of them took Altair 7 seconds; this way, milliseconds.
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
+
+
+def _config() -> alt.Config:
+    return alt.Config(
+        # The whole SVG is one image named by its text alternative (`_accessible`): Vega's own
+        # label for every mark ("index: 1; value: 3") would only add noise, and 10,000 of
+        # them would double the file.
+        # The top-level switch leaves marks, axes and legends with roles but no names, which
+        # accessibility checkers flag (axe's svg-img-alt): each is switched off too.
+        aria=False,
+        mark=alt.MarkConfig(aria=False),
+        background="white",
+        axis=alt.AxisConfig(
+            labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=10, aria=False
+        ),
+        legend=alt.LegendConfig(labelColor=TEXT_COLOUR, labelFontSize=11, aria=False),
+        view=alt.ViewConfig(stroke=None),
+    )
 
 
 def _vega_lite_version() -> str | None:
@@ -475,7 +513,7 @@ def _markers(x: alt.X, height: int) -> list[alt.Chart]:
             color=MARKER_COLOUR,
             limit=max(60, height * 2 // 3),  # a long label ends in an ellipsis
         )
-        .encode(x=x, y=alt.value(0), text=alt.Text("label:N"))
+        .encode(x=x, y=_y_at(0), text=alt.Text("label:N"))
     )
     return [rule, label]
 
@@ -516,6 +554,16 @@ def _symbols(
     if many:
         chart = chart.transform_filter(f"datum.state != {json.dumps(STATE_NAMES['point'])}")
     return chart
+
+
+# Fixed positions, in pixels. Not `alt.value(...)`: Altair makes a channel of a plain value
+# by trying its schema classes one by one, which took 5 ms a chart.
+def _x_at(pixels: float) -> alt.XValue:
+    return alt.XValue(pixels)  # type: ignore[no-untyped-call]  # Altair leaves it unannotated
+
+
+def _y_at(pixels: float) -> alt.YValue:
+    return alt.YValue(pixels)  # type: ignore[no-untyped-call]  # Altair leaves it unannotated
 
 
 def _capitalised(text: str) -> str:

@@ -10,14 +10,11 @@ the order a reader meets them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import secrets
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from carejourney.config.secrets import SecretError, installation_secret
 from carejourney.reports.document import Report, ReportContext, Section, SectionBuilder
 from carejourney.reports.sections import (
     adopters,
@@ -63,7 +60,6 @@ SECTIONS: list[tuple[str, SectionBuilder]] = [
 
 SALT_FILE = "pseudonym-salt"
 SALT_ENVIRONMENT_VARIABLE = "CAREJOURNEY_PSEUDONYM_SALT"
-SALT_BYTES = 32
 
 
 def report_title(la: str) -> str:
@@ -107,8 +103,7 @@ def build_report(
     )
 
 
-class SaltError(ValueError):
-    """The salt for pseudonyms cannot be read or made; the message says what to do."""
+SaltError = SecretError  # the salt cannot be read or made; the message says what to do
 
 
 def report_salt(folder: Path | None = None) -> bytes:
@@ -120,7 +115,7 @@ def report_salt(folder: Path | None = None) -> bytes:
     waiting for a match") from report to report without ever seeing the child's ID. A new
     salt every time would give every child a new pseudonym in every report.
 
-    Where it comes from:
+    Where it comes from (`config.secrets.installation_secret`):
     - `$CAREJOURNEY_PSEUDONYM_SALT`, as hex (for a shared server, or to give several
       installations the same pseudonyms), else
     - the file `pseudonym-salt` in `folder` (default: beside the default SQLite database,
@@ -130,52 +125,10 @@ def report_salt(folder: Path | None = None) -> bytes:
     Anyone holding the salt and a list of IDs can recompute the pseudonyms: keep the file
     as carefully as the database itself, and do not send it with a report.
     """
-    value = os.environ.get(SALT_ENVIRONMENT_VARIABLE)
-    if value is not None:
-        return _from_hex(value.strip(), f"${SALT_ENVIRONMENT_VARIABLE}")
     where = folder if folder is not None else database.default_path().parent
-    path = where / SALT_FILE
-    if not path.exists():
-        _create(path)
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SaltError(f"Cannot read the pseudonym salt file {path}: {exc}.") from None
-    return _from_hex(text, f"the pseudonym salt file {path}")
-
-
-def _from_hex(text: str, where: str) -> bytes:
-    try:
-        salt = bytes.fromhex(text)
-    except ValueError:
-        salt = b""
-    if len(salt) < 16:
-        # Never echo the value: it is a secret.
-        raise SaltError(
-            f"The salt in {where} is not at least 16 bytes written as hex (32 hex digits "
-            "or more). Remove it to have a new one made, knowing that every child then "
-            "gets a new pseudonym."
-        )
-    return salt
-
-
-def _create(path: Path) -> None:
-    """Write a new salt to `path` unless another process does first (atomic: the file
-    appears whole, made by `mkstemp` with permissions 0600, or not at all)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".salt-")
-    except OSError as exc:
-        raise SaltError(f"Cannot make the pseudonym salt file in {path.parent}: {exc}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as file:
-            file.write(secrets.token_bytes(SALT_BYTES).hex() + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o600)
-        with contextlib.suppress(FileExistsError):  # made meanwhile: keep that one
-            os.link(temporary, path)
-    except OSError as exc:
-        raise SaltError(f"Cannot make the pseudonym salt file {path}: {exc}.") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    return installation_secret(
+        file=where / SALT_FILE,
+        variable=SALT_ENVIRONMENT_VARIABLE,
+        what="the pseudonym salt",
+        when_replaced="every child then gets a new pseudonym",
+    )

@@ -88,6 +88,12 @@ class ReportContext:
     disclosure: DisclosureRules
     salt: bytes
     inputs: ResourceInputs = field(default_factory=ResourceInputs)
+    # What several sections work out alike (`reports.sections.common.drift_list_on`), kept
+    # for the report's other sections. Not an argument: `dataclasses.replace` (another LA,
+    # another date) must start afresh.
+    shared: dict[tuple[object, ...], pl.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def previous_as_at(self) -> dt.date:

@@ -1,7 +1,7 @@
 """Adopters' journey: enquiry, stage 1, stage 2, approval, match and a child moving in,
 against the 2 and 4 months the statutory guidance expects, and adopters waiting.
 
-From Ofsted's Annex A list 11 (`measures.stages.adopters_journey`). Counts of adopters
+From Ofsted's Annex A list 11 (`measures.adopters.adopters_journey`). Counts of adopters
 go through disclosure control like counts of children: an adopter household in one LA is
 as identifiable as a child, and a median of 1 to 4 adopters gives away their times.
 """
@@ -10,14 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from carejourney.measures.stages import (
-    COMPLETED,
-    ROUTES,
-    Stage,
-    adopters_journey,
-    adopters_waiting,
-    stage_summary,
-)
+from carejourney.measures.adopters import adopters_journey, adopters_waiting
+from carejourney.measures.stages import COMPLETED, ROUTES, Stage, stage_summary
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_percent
 from carejourney.reports.document import Figure, ReportContext, ReportTable, Section
 from carejourney.reports.sections.timeliness import (

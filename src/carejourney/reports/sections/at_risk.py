@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from carejourney.measures.summaries import drift_list
 from carejourney.reports.disclosure import protect_counts, pseudonymise
 from carejourney.reports.document import ReportContext, ReportTable, Section
-from carejourney.reports.sections.summary import count_text, words_date
+from carejourney.reports.sections.common import count_text, drift_list_on, words_date
 
 NOT_ALLOCATED = "Not allocated"
 OVERDUE, REMINDER = "Overdue", "Reminder due"
@@ -22,7 +21,7 @@ OVERDUE, REMINDER = "Overdue", "Reminder due"
 
 def at_risk(context: ReportContext) -> pl.DataFrame:
     """The drift list's overdue and reminder-due rows, team filled in."""
-    due = drift_list(context.journeys, list(context.rule_sets), context.as_at)
+    due = drift_list_on(context, context.rule_sets, context.as_at)
     return due.filter(pl.col("status").is_in(["overdue", "reminder due"])).with_columns(
         team=pl.col("team").fill_null(NOT_ALLOCATED)
     )

@@ -28,9 +28,9 @@ from carejourney.measures.costs import (
     unpriced_days,
     what_if,
 )
-from carejourney.measures.summaries import all_due_dates
 from carejourney.reports.disclosure import DisclosureRules, protect_count
 from carejourney.reports.document import Figure, ReportContext, ReportTable, Section
+from carejourney.reports.sections.common import due_dates_on
 from carejourney.reports.sections.timeliness import count_cell
 
 KEY = "cost-of-delay"
@@ -59,7 +59,7 @@ def build(context: ReportContext) -> Section:
             ),
         )
     journeys, as_at, rules = context.journeys, context.as_at, context.disclosure
-    due = all_due_dates(journeys, list(context.rule_sets), as_at)
+    due = due_dates_on(context, context.rule_sets, as_at)  # the drift list's, reordered
     rows = cost_of_delay(due, stays(journeys.history), context.unit_costs, as_at)
     keys = ["rule_set", "rule", "title"]
     every_rule = due.select(keys).unique(maintain_order=True)

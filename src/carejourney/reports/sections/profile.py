@@ -24,7 +24,7 @@ import polars as pl
 from carejourney.measures.calendar import age_on
 from carejourney.reports.disclosure import protect_counts
 from carejourney.reports.document import ReportContext, ReportTable, Section
-from carejourney.reports.sections.summary import (
+from carejourney.reports.sections.common import (
     ADOPTION_ROUTES,
     KEYS,
     count_text,

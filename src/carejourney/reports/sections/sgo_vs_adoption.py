@@ -26,7 +26,7 @@ import polars as pl
 from carejourney.measures.calendar import age_on
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_percent
 from carejourney.reports.document import ReportContext, ReportTable, Section
-from carejourney.reports.sections.summary import KEYS, count_text, words_date, years_before
+from carejourney.reports.sections.common import KEYS, count_text, words_date, years_before
 
 ROUTES = {"special_guardianship_order": "Special guardianship", "adoption_order": "Adoption"}
 

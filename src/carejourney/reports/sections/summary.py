@@ -19,8 +19,8 @@ How each figure is counted (children are counted once, however many periods of c
   (`measures.summaries.drift_list`) as at the as-at date, under the England rule set when
   the report has it (else every rule set given).
 
-The helpers here (`looked_after_on`, `routes_as_at`, `change_in_words`, ...) are shared by
-the other sections of this package.
+Helpers the other sections share (`looked_after_on`, `routes_as_at`, `count_text`, ...) are
+in `reports.sections.common`.
 """
 
 from __future__ import annotations
@@ -32,80 +32,22 @@ from dataclasses import dataclass
 import polars as pl
 
 from carejourney.config.rules import RuleSet
-from carejourney.journeys.periods import label_episodes
 from carejourney.journeys.stored import Journeys
-from carejourney.measures.routes import legal_routes
 from carejourney.measures.scorecard import scorecard
-from carejourney.measures.summaries import drift_list, rule_performance
+from carejourney.measures.summaries import rule_performance
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_percent
 from carejourney.reports.document import Figure, ReportContext, Section
+from carejourney.reports.sections.common import (
+    ADOPTION_ROUTES,
+    KEYS,
+    count_text,
+    drift_list_on,
+    in_year_to,
+    looked_after_on,
+    routes_as_at,
+    words_date,
+)
 from carejourney.sources.years import year_end, year_of
-
-KEYS = ["CHILD", "period"]
-ADOPTION_ROUTES = ("adoption", "permanence_order_with_authority_to_adopt")
-
-
-# --- shared helpers ----------------------------------------------------------------------
-
-
-def years_before(day: dt.date, years: int = 1) -> dt.date:
-    """The same day `years` earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def in_year_to(column: str | pl.Expr, day: dt.date, years: int = 1) -> pl.Expr:
-    """`column` falls in the `years` years to `day`: after the day `years` before, up to
-    and including `day`."""
-    expr = pl.col(column) if isinstance(column, str) else column
-    return (expr > pl.lit(years_before(day, years))) & (expr <= pl.lit(day))
-
-
-def words_date(day: dt.date) -> str:
-    """31 March 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def looked_after_on(periods: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """The periods of care open on `day` (started by it, not ended by it), short-break-only
-    periods left out."""
-    return periods.filter(
-        (pl.col("start") <= day)
-        & (pl.col("end").is_null() | (pl.col("end") > day))
-        & ~pl.col("short_breaks_only").fill_null(False)
-    )
-
-
-def routes_as_at(journeys: Journeys, day: dt.date) -> pl.DataFrame:
-    """CHILD, period, route of every period started by `day`, as known on `day` (as the
-    drift list works it out: later milestones, placements and exits not known yet)."""
-    return legal_routes(
-        journeys.periods.filter(pl.col("start") <= day).with_columns(
-            exit_reason=pl.when(pl.col("end") <= day).then(pl.col("exit_reason"))
-        ),
-        journeys.milestones.filter(pl.col("date") <= day),
-        journeys.placements.filter(pl.col("start") <= day),
-    )
-
-
-def latest_episodes(journeys: Journeys, day: dt.date) -> pl.DataFrame:
-    """CHILD, period, LS, PLACE of each period's latest episode starting by `day`."""
-    return (
-        label_episodes(journeys.history)
-        .filter(pl.col("DECOM") <= day)
-        .group_by(KEYS, maintain_order=True)
-        .agg(LS=pl.col("LS").last(), PLACE=pl.col("PLACE").last())
-    )
-
-
-def count_text(value: int, rules: DisclosureRules) -> str:
-    """A count for a sentence: the published figure, or "fewer than N" when hidden."""
-    shown = protect_count(value, rules)
-    if shown is not None:
-        return shown
-    return f"fewer than {rules.threshold}"
 
 
 def change_in_words(now: int, before: int, rules: DisclosureRules) -> str | None:
@@ -214,10 +156,10 @@ def a10_as_at(journeys: Journeys, day: dt.date) -> Average:
     )
 
 
-def drift_as_at(journeys: Journeys, rule_sets: Sequence[RuleSet], day: dt.date) -> Drift | None:
+def drift_as_at(context: ReportContext, rule_sets: Sequence[RuleSet], day: dt.date) -> Drift | None:
     if not rule_sets:
         return None
-    due = drift_list(journeys, list(rule_sets), day)
+    due = drift_list_on(context, rule_sets, day)
     overdue = due.filter(pl.col("status") == "overdue")
     performance = rule_performance(due.filter(in_year_to("due_date", day)))
     return Drift(
@@ -286,8 +228,8 @@ def build(context: ReportContext) -> Section:
     )
     chosen = report_rule_sets(context.rule_sets)
     drift, drift_before = (
-        drift_as_at(journeys, chosen, as_at),
-        drift_as_at(journeys, chosen, before),
+        drift_as_at(context, chosen, as_at),
+        drift_as_at(context, chosen, before),
     )
     if drift is not None and drift_before is not None:
         names = ", ".join(r.title for r in chosen)
