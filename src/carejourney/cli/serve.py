@@ -50,26 +50,62 @@ def serve_command(
         list[str] | None,
         typer.Option("--rules", help="Rule sets the pages use (default: england)."),
     ] = None,
+    sso_metadata_url: Annotated[
+        str | None,
+        typer.Option(
+            "--sso-metadata-url",
+            help="Single sign-on: your OpenID Connect provider's metadata (discovery) URL, "
+            "e.g. https://login.microsoftonline.com/TENANT-ID/v2.0/.well-known/"
+            "openid-configuration. The client secret is read from the environment variable "
+            "CAREJOURNEY_SSO_CLIENT_SECRET, never from the command line.",
+            show_default=False,
+        ),
+    ] = None,
+    sso_client_id: Annotated[
+        str | None,
+        typer.Option(
+            "--sso-client-id",
+            help="Single sign-on: the application (client) ID the provider gave carejourney.",
+            show_default=False,
+        ),
+    ] = None,
+    sso_claim: Annotated[
+        str | None,
+        typer.Option(
+            "--sso-claim",
+            help="Single sign-on: the ID token claim matched to an account's email address or "
+            "user name (default: email; Microsoft Entra ID may need preferred_username).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Run the web app: drift lists, journeys, aims and reports in the browser.
 
     Accounts are made with `carejourney users add` (or `carejourney users demo` for the
-    synthetic LA). Open http://HOST:PORT/ and sign in.
+    synthetic LA). Open http://HOST:PORT/ and sign in. Single sign-on is set up with the
+    --sso-* options or the CAREJOURNEY_SSO_* environment variables (see docs/web.md).
     """
     import uvicorn
 
     from carejourney.web.app import create_app
+    from carejourney.web.oidc import SsoSetupError, sso_settings
 
     connect(db).dispose()  # a bad --db gets its message before the server starts
     try:
         key = session_key()
     except SecretError as exc:
         raise _fail(f"[bold red]Cannot sign sessions[/]: {escape(str(exc))}") from None
+    try:
+        oidc = sso_settings(metadata_url=sso_metadata_url, client_id=sso_client_id, claim=sso_claim)
+    except SsoSetupError as exc:
+        raise _fail(f"[bold red]Cannot set up single sign-on[/]: {escape(str(exc))}") from None
     settings = WebSettings(
-        db=db, session_key=key, https=https, rule_sets=tuple(rules or ["england"])
+        db=db, session_key=key, https=https, rule_sets=tuple(rules or ["england"]), oidc=oidc
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if oidc is not None:
+        console.print(f"Single sign-on through {oidc.metadata_url}", highlight=False)
     console.print(f"carejourney is at http://{host}:{port}/ (press Ctrl+C to stop)")
     # uvicorn's access log names each request's path, which can hold a child's ID: off.
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")

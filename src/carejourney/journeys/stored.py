@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, Table, func, select
 
+from carejourney.journeys import recorded
 from carejourney.journeys.milestones import return_milestones
 from carejourney.journeys.periods import periods_of_care, placements
 from carejourney.schema.allocation import ALLOCATION
@@ -72,7 +73,9 @@ def load(conn: Connection, la: str) -> Journeys:
             ad1=tables["AD1"],
             placed_adoption=tables["PlacedAdoption"],
             reviews=tables["Reviews"],
-            tracker=tracker,
+            # Milestones recorded in the web app count as the tracker's do (but do not move
+            # data_ends: one milestone recorded today says nothing of the rest of the data).
+            tracker=pl.concat([tracker, recorded.current_frame(conn, la)], how="vertical"),
         ),
         children=children,
         workers=tables["SWEpisodes"].select("CHILD", "SW_ID", "SW_DECOM", "SW_DEC"),

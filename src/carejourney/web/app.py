@@ -4,7 +4,7 @@ Pages live in `web/pages/`, one module per page with a `router`; every module th
 included, so adding a page is adding a module. Errors become pages in plain words:
 not signed in goes to the sign-in page, a refusal says so (and was logged by the route's
 `allow`), and an unexpected failure logs its type and where, never its message, which
-could hold a child's ID.
+could hold a child's ID (`CatchFailures`).
 """
 
 from __future__ import annotations
@@ -23,14 +23,22 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carejourney.store import database
 from carejourney.web import data, pages, signin
 from carejourney.web.permissions import Forbidden, NotSignedIn, public
-from carejourney.web.security import CsrfRefused, SecurityHeaders, check_csrf, route_template
+from carejourney.web.security import (
+    MAX_BODY_BYTES,
+    CsrfRefused,
+    RequestTooLarge,
+    SecurityHeaders,
+    check_csrf,
+    route_template,
+)
 from carejourney.web.settings import WebSettings
-from carejourney.web.templating import render
+from carejourney.web.templating import render, templates
 
 __all__ = ["create_app"]
 
@@ -74,6 +82,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         same_site="lax",  # "strict" would drop the cookie on the sign-on provider's redirect
         https_only=settings.https,
     )
+    app.add_middleware(CatchFailures)
     app.add_middleware(SecurityHeaders, hsts=settings.https)
     return app
 
@@ -107,6 +116,16 @@ def _handle_errors(app: FastAPI) -> None:
             "page and try again.",
         )
 
+    @app.exception_handler(RequestTooLarge)
+    def too_large(request: Request, exc: RequestTooLarge) -> Response:
+        return _error(
+            request,
+            413,
+            "The files are too large",
+            f"carejourney takes at most {MAX_BODY_BYTES // 1024 // 1024} MB at once. Send the "
+            "files in smaller groups, or load them with `carejourney import`.",
+        )
+
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> Response:
         fields = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
@@ -123,23 +142,49 @@ def _handle_errors(app: FastAPI) -> None:
             return _error(request, 404, "Page not found", "Check the address, or use the menu.")
         return _error(request, exc.status_code, "Something went wrong", str(exc.detail))
 
-    @app.exception_handler(Exception)
-    def failure(request: Request, exc: Exception) -> Response:
-        # The type and where it happened, never str(exc): it could hold a child's ID.
-        log.error(
-            "Unexpected %s in %s %s\n%s",
-            type(exc).__name__,
-            request.method,
-            route_template(request.scope),
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
-        return _error(
-            request,
-            500,
-            "Something went wrong",
-            "carejourney could not show this page. Try again; if it happens again, tell your "
-            "administrator the time it happened.",
-        )
+
+class CatchFailures:
+    """ASGI middleware: an unexpected failure becomes the "Something went wrong" page, and
+    the log gets its type, route and traceback lines but never its message, which could
+    hold a child's ID. Caught here rather than by an exception handler because Starlette
+    re-raises after its handler runs, and the server would then log the message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            log.error(
+                "Unexpected %s in %s %s\n%s",
+                type(exc).__name__,
+                scope.get("method"),
+                route_template(scope),
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            if started:  # too late for a page: the browser shows a broken one
+                return
+            page = templates.get_template("error.html.j2").render(
+                heading="Something went wrong",
+                message="carejourney could not show this page. Try again; if it happens "
+                "again, tell your administrator the time it happened.",
+                title="Something went wrong",
+                nav=[],
+                viewer=None,
+                csrf_token="",
+            )
+            await HTMLResponse(page, status_code=500)(scope, receive, send)
 
 
 def _error(request: Request, status: int, heading: str, message: str) -> Response:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import fields, replace
 from typing import Any, TypeVar
 
+import polars as pl
 from fastapi import Request
 from sqlalchemy import Connection, func, select
 
@@ -22,7 +24,7 @@ from carejourney.store import queries
 from carejourney.store.tables import allocation, import_batch, recorded_milestone
 from carejourney.web.permissions import Viewer, engine_of
 
-__all__ = ["cached", "chosen_la", "data_version", "journeys_for", "las_for"]
+__all__ = ["cached", "child_journeys", "chosen_la", "data_version", "journeys_for", "las_for"]
 
 T = TypeVar("T")
 
@@ -31,6 +33,7 @@ CACHE_SIZE = 32
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+_computing: dict[Hashable, threading.Lock] = {}
 
 
 def las_for(conn: Connection, viewer: Viewer) -> list[str]:
@@ -60,18 +63,27 @@ def data_version(conn: Connection, la: str) -> Hashable:
 
 
 def cached(key: Hashable, version: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it gave last time for `key` if `version` has not changed."""
+    """`compute()`, or what it gave last time for `key` if `version` has not changed.
+
+    One computation per key at a time: twenty people opening the same page just after an
+    import wait for one computation rather than each starting their own."""
     with _lock:
         held = _cache.get(key)
         if held is not None and held[0] == version:
             _cache.move_to_end(key)
             return held[1]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        _cache[key] = (version, value)
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        key_lock = _computing.setdefault(key, threading.Lock())
+    with key_lock:
+        with _lock:  # computed meanwhile by whoever held the key's lock
+            held = _cache.get(key)
+            if held is not None and held[0] == version:
+                return held[1]  # type: ignore[no-any-return]
+        value = compute()
+        with _lock:
+            _cache[key] = (version, value)
+            _cache.move_to_end(key)
+            while len(_cache) > CACHE_SIZE:
+                _computing.pop(_cache.popitem(last=False)[0], None)
     return value
 
 
@@ -82,7 +94,31 @@ def journeys_for(request: Request, conn: Connection, la: str) -> Journeys:
     return cached(key, version, lambda: load(conn, la))
 
 
+def _by_child(journeys: Journeys) -> dict[str, dict[str, pl.DataFrame]]:
+    """Each child-level frame of the journeys split by child: {frame: {child: rows}}."""
+    split: dict[str, dict[str, pl.DataFrame]] = {}
+    for field in fields(journeys):
+        frame = getattr(journeys, field.name)
+        if isinstance(frame, pl.DataFrame) and "CHILD" in frame.columns:
+            parts = frame.partition_by("CHILD", as_dict=True)
+            split[field.name] = {str(key[0]): rows for key, rows in parts.items()}
+    return split
+
+
+def child_journeys(request: Request, conn: Connection, la: str, child: str) -> Journeys:
+    """One child's part of the LA's journeys. The LA's frames are split by child once per
+    version of its data, so a child's page need not search the whole LA's rows each time."""
+    journeys = journeys_for(request, conn, la)
+    key = ("journeys by child", id(engine_of(request)), la)
+    split = cached(key, data_version(conn, la), lambda: _by_child(journeys))
+    mine = {
+        name: parts.get(child, getattr(journeys, name).clear()) for name, parts in split.items()
+    }
+    return replace(journeys, **mine)
+
+
 def clear() -> None:
     """Forget everything kept (tests start each app afresh)."""
     with _lock:
         _cache.clear()
+        _computing.clear()

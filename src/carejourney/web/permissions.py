@@ -3,7 +3,8 @@
 A route takes its viewer from `allow(...)` (signed in, with one of the named roles) or is
 marked `public()` (sign-in pages, styles); a test walks every route with every role to
 prove the declarations hold. `may_see_child` applies the role's child scope
-(`roles.ChildScope`) to one child, and `refuse_child` records a refusal in the access log:
+(`roles.ChildScope`) to one child, and `refuse_child` records a refusal in the access log
+(committed before it raises):
 asking for a child's record by URL is itself worth knowing about.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 from fastapi import Depends, Request
@@ -172,9 +173,11 @@ def may_see_child(conn: Connection, viewer: Viewer, la: str, child: str) -> bool
     return children is None or child in children
 
 
-def refuse_child(conn: Connection, viewer: Viewer, la: str, child: str, request: Request) -> None:
-    """Record the refusal (in the caller's transaction), then raise Forbidden."""
-    access.record(
-        conn, "refused", who=viewer.who, la=la, child=child, detail=f"{request.method} record"
-    )
+def refuse_child(engine: Engine, viewer: Viewer, la: str, child: str, request: Request) -> NoReturn:
+    """Record the refusal in its own transaction, committed, then raise Forbidden (raised
+    inside a caller's transaction, the record of it would be rolled back)."""
+    with engine.begin() as conn:
+        access.record(
+            conn, "refused", who=viewer.who, la=la, child=child, detail=f"{request.method} record"
+        )
     raise Forbidden("This child's record is not one your role lets you see.")

@@ -19,10 +19,17 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from fastapi import Request
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSRF_FIELD", "CsrfRefused", "SecurityHeaders", "check_csrf", "csrf_token"]
+__all__ = [
+    "CSRF_FIELD",
+    "MAX_BODY_BYTES",
+    "CsrfRefused",
+    "RequestTooLarge",
+    "SecurityHeaders",
+    "check_csrf",
+    "csrf_token",
+]
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -53,6 +60,15 @@ HEADERS = [
 ]
 
 
+# Forms and uploads larger than this are refused before they are read (the data page's own
+# limit on a return's files is a little under it).
+MAX_BODY_BYTES = 201 * 1024 * 1024
+
+
+class RequestTooLarge(Exception):
+    """A form or upload larger than MAX_BODY_BYTES, refused before it is read."""
+
+
 class CsrfRefused(Exception):
     """A form came without this session's token (a stale page, or another site's form)."""
 
@@ -72,6 +88,9 @@ async def check_csrf(request: Request) -> None:
     """An app-wide dependency: refuse a changing request without this session's token."""
     if request.method in SAFE_METHODS:
         return
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise RequestTooLarge
     expected = request.session.get(CSRF_FIELD)
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
@@ -121,13 +140,13 @@ class SecurityHeaders:
 
 
 def route_template(scope: MutableMapping[str, Any]) -> str:
-    """The matched route's path template (`/children/{child}`), or "(no route)"."""
-    app = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "(no route)"))
-    return "(no route)"
+    """The matched route's path template (`/children/{child}`), or "(no route)". The
+    router puts the route it matched in the scope."""
+    route = scope.get("route")
+    if route is not None and hasattr(route, "path"):
+        return str(route.path)
+    path = str(scope.get("path", ""))
+    return "/static/..." if path.startswith("/static/") else "(no route)"
 
 
 def log_route(scope: MutableMapping[str, Any], status: int, seconds: float) -> None:

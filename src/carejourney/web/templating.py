@@ -13,16 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from carejourney.web.permissions import Allow, Viewer
+from carejourney.web.routes import api_routes
 from carejourney.web.security import CSRF_FIELD, csrf_token
 
 __all__ = ["NAVIGATION", "NavItem", "render", "route_roles", "templates"]
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The templates are *.html.j2, which Jinja's default (select_autoescape: .html, .htm, .xml)
+# does not escape: every value would go into the page as markup.
+templates.env.autoescape = True
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
 
 
@@ -72,8 +75,8 @@ NAVIGATION = (
 
 def route_roles(app: Any, path: str, method: str = "GET") -> frozenset[Any] | None:
     """The roles a route allows, from its `allow(...)` dependency; None if no such route."""
-    for route in app.router.routes:
-        if isinstance(route, APIRoute) and route.path == path and method in (route.methods or ()):
+    for route_path, route in api_routes(app.router.routes):
+        if route_path == path and method in (route.methods or ()):
             for dependency in route.dependant.dependencies:
                 if isinstance(dependency.call, Allow):
                     return dependency.call.roles
