@@ -149,12 +149,12 @@ def render(
     )
     svg = vl_convert.vegalite_to_svg(
         spec,
-        vl_version=_vega_lite_version(),
+        vl_version=vega_lite_version(),
         # No data from anywhere: the specification holds all of it, and a server must not
         # fetch what a chart names (DESIGN.md: no call to any outside service).
         allowed_base_urls=[],
     )
-    svg = _accessible(svg, title, text_alternative)
+    svg = accessible(svg, title, text_alternative)
     return RenderedChart(
         svg=svg,
         spec=spec,
@@ -317,7 +317,7 @@ def _layered(
 
 def _config() -> alt.Config:
     return alt.Config(
-        # The whole SVG is one image named by its text alternative (`_accessible`): Vega's own
+        # The whole SVG is one image named by its text alternative (`accessible`): Vega's own
         # label for every mark ("index: 1; value: 3") would only add noise, and 10,000 of
         # them would double the file.
         # The top-level switch leaves marks, axes and legends with roles but no names, which
@@ -333,7 +333,7 @@ def _config() -> alt.Config:
     )
 
 
-def _vega_lite_version() -> str | None:
+def vega_lite_version() -> str | None:
     """The Vega-Lite version Altair validated against ("v6.4"), so the specification is
     compiled by the version it was checked with; vl-convert's latest when it lacks it."""
     wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
@@ -574,7 +574,7 @@ def _capitalised(text: str) -> str:
 _SVG_START = re.compile(r"<svg\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 
 
-def _accessible(svg: str, title: str, text_alternative: str) -> str:
+def accessible(svg: str, title: str, text_alternative: str) -> str:
     """Make the SVG one image named by its text alternative, with a <title> first.
 
     vl-convert writes neither: Vega puts a specification's description on the web page's

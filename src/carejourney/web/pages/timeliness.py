@@ -11,7 +11,6 @@ average or median worked out from a hidden count is hidden with it.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -37,6 +36,7 @@ from carejourney.measures.survival import (
     reached_by,
     time_to_milestone,
 )
+from carejourney.reports.charts import accessible, vega_lite_version
 from carejourney.reports.disclosure import DisclosureRules, protect_counts, protect_percent
 from carejourney.sources.values import read_date
 from carejourney.web.data import cached, chosen_la, data_version, journeys_for, las_for
@@ -401,24 +401,8 @@ def survival_chart(curves: pl.DataFrame, as_at: dt.date) -> tuple[str, str] | No
         )
         spec = chart.to_dict(validate=False)
     # No data fetched from anywhere: the specification holds all of it.
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=_vega_lite_version(), allowed_base_urls=[])
-    return _accessible(svg, title, alternative), alternative
-
-
-def _vega_lite_version() -> str | None:
-    """The Vega-Lite version Altair writes for, when vl-convert has it (as reports.charts)."""
-    wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return f"v{wanted}" if wanted in vl_convert.get_vegalite_versions() else None
-
-
-def _accessible(svg: str, title: str, alternative: str) -> str:
-    """One image named by its text alternative, as `reports.charts` makes its SVG."""
-    start = svg.index("<svg")
-    end = svg.index(">", start)
-    label = html.escape(alternative, quote=True)
-    opened = svg[start:end] + f' role="img" aria-label="{label}">'
-    inside = f"<title>{html.escape(title)}</title><desc>{html.escape(alternative)}</desc>"
-    return svg[:start] + opened + inside + svg[end + 1 :]
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version(), allowed_base_urls=[])
+    return accessible(svg, title, alternative), alternative
 
 
 # --- the page ------------------------------------------------------------------------------
