@@ -15,7 +15,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
@@ -139,11 +139,7 @@ def aim_page(
     )
 
 
-@router.post("/aims/{aim}/cycles")
-def add_cycle_page(
-    request: Request,
-    aim: str,
-    viewer: Annotated[Viewer, allow(*EDITORS)],
+def cycle_form(
     title: Annotated[str, Form()] = "",
     change_idea: Annotated[str, Form()] = "",
     prediction: Annotated[str, Form()] = "",
@@ -153,8 +149,9 @@ def add_cycle_page(
     act: Annotated[str, Form()] = "",
     author: Annotated[str, Form()] = "",
     starts_phase: Annotated[str, Form()] = "",
-) -> Response:
-    form = {
+) -> dict[str, str]:
+    """A PDSA cycle's form as typed, for adding and editing alike."""
+    return {
         "title": title,
         "change_idea": change_idea,
         "prediction": prediction,
@@ -165,6 +162,15 @@ def add_cycle_page(
         "author": author,
         "starts_phase": starts_phase,
     }
+
+
+@router.post("/aims/{aim}/cycles")
+def add_cycle_page(
+    request: Request,
+    aim: str,
+    viewer: Annotated[Viewer, allow(*EDITORS)],
+    form: Annotated[dict[str, str], Depends(cycle_form)],
+) -> Response:
     cycle, errors = read_cycle_form(form)
     with engine_of(request).begin() as conn:
         la, found = _aim_or_404(request, conn, viewer, aim)
@@ -202,27 +208,8 @@ def save_cycle_page(
     aim: str,
     cycle: int,
     viewer: Annotated[Viewer, allow(*EDITORS)],
-    title: Annotated[str, Form()] = "",
-    change_idea: Annotated[str, Form()] = "",
-    prediction: Annotated[str, Form()] = "",
-    do_start: Annotated[str, Form()] = "",
-    do_end: Annotated[str, Form()] = "",
-    study: Annotated[str, Form()] = "",
-    act: Annotated[str, Form()] = "",
-    author: Annotated[str, Form()] = "",
-    starts_phase: Annotated[str, Form()] = "",
+    form: Annotated[dict[str, str], Depends(cycle_form)],
 ) -> Response:
-    form = {
-        "title": title,
-        "change_idea": change_idea,
-        "prediction": prediction,
-        "do_start": do_start,
-        "do_end": do_end,
-        "study": study,
-        "act": act,
-        "author": author,
-        "starts_phase": starts_phase,
-    }
     edited, errors = read_cycle_form(form)
     with engine_of(request).begin() as conn:
         _, found = _aim_or_404(request, conn, viewer, aim)
