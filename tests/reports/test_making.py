@@ -21,7 +21,7 @@ from carejourney import imports
 from carejourney.config.costs import load_unit_costs
 from carejourney.config.rules import load_rule_set
 from carejourney.journeys.stored import load
-from carejourney.reports import charts, diagnostic
+from carejourney.reports import charts, diagnostic, making
 from carejourney.reports.comparison import load_national
 from carejourney.reports.disclosure import DisclosureRules
 from carejourney.reports.document import Figure, ReportContext, ReportTable, Section
@@ -196,6 +196,26 @@ def test_one_la_says_each_section_and_file(engine: Engine, tmp_path: Path) -> No
         ("writing", 1, 2, "LA 999: XLSX"),
         ("writing", 2, 2, "LA 999: written"),
     ]
+
+
+def test_the_pdf_is_made_beside_the_other_files_and_announced_last(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process makes the PDF while this one writes the HTML; the files come back in
+    the order of the formats asked for, and the PDF is the one waited for at the end."""
+    monkeypatch.setattr(making.os, "cpu_count", lambda: 2)  # as on any machine with 2 cores
+    seen: list[Progress] = []
+    formats = ("pdf", "html")
+    paths = make_reports(
+        engine, ["999"], options(formats=formats), tmp_path, sections=SECTIONS, progress=seen.append
+    )
+    assert [p.name for p in paths] == [
+        "carejourney-report-LA999-2026-03-31.pdf",
+        "carejourney-report-LA999-2026-03-31.html",
+    ]
+    assert paths[0].read_bytes().startswith(b"%PDF-")
+    writing = [(p.done, p.what) for p in seen if p.stage == "writing"]
+    assert writing == [(0, "LA 999: HTML"), (1, "LA 999: PDF"), (2, "LA 999: written")]
 
 
 def test_a_fault_in_a_worker_is_raised_and_nothing_is_recorded_or_written(
