@@ -78,7 +78,11 @@ def drift_list(journeys: Journeys, rule_sets: list[RuleSet], as_at: dt.date) -> 
         .join(ages, on="CHILD", how="left", maintain_order="left")
         .join(routes, on=["CHILD", "period"], how="left", maintain_order="left")
         .join(
-            journeys.allocations.select("CHILD", team="TEAM", _allocated="WORKER"),
+            # One row per child, whatever the list holds: a child listed twice (the web
+            # app's admin can allocate as well as the import) would repeat every deadline.
+            journeys.allocations.unique("CHILD", keep="last", maintain_order=True).select(
+                "CHILD", team="TEAM", _allocated="WORKER"
+            ),
             on="CHILD",
             how="left",
             maintain_order="left",

@@ -70,6 +70,18 @@ def test_counts_by_team_and_rule_match_the_drift_list() -> None:
     assert "with the most overdue" in section.paragraphs[0]
 
 
+def test_a_child_listed_twice_in_the_allocation_list_is_counted_once() -> None:
+    twice = small_journeys(
+        EPISODES,
+        allocations=ALLOCATIONS + "B     | Permanence South | SW2\n",
+        data_ends=AS_AT,
+    )
+    once = drift_list(journeys(), [load_rule_set("england")], AS_AT)
+    due = drift_list(twice, [load_rule_set("england")], AS_AT)
+    assert due.height == once.height
+    assert set(due.filter(pl.col("CHILD") == "B")["team"]) == {"Permanence South"}
+
+
 def test_a_published_report_lists_pseudonyms_and_hides_small_counts() -> None:
     section = at_risk.build(context_for(journeys(), None, AS_AT))
     assert set(section.tables[1].frame["Child"].to_list()) == {
