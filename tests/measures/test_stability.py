@@ -10,9 +10,15 @@ import polars as pl
 import pytest
 
 from carejourney.journeys.periods import periods_of_care, placements
-from carejourney.measures.stability import stability, stability_children
+from carejourney.measures.stability import (
+    stability,
+    stability_children,
+    stability_children_on,
+    stability_on,
+)
 from tests.journeys.test_milestones import table
 from tests.journeys.test_periods import history, rows
+from tests.reports.sections.context import SyntheticLA, synthetic_la  # noqa: F401
 
 YEAR_END = dt.date(2024, 3, 31)
 
@@ -122,3 +128,22 @@ def test_a_year_with_nobody_looked_after_gives_no_percent() -> None:
     periods, places, header, _ = measured()
     result = stability(periods, places, header, dt.date(2019, 3, 31))
     assert rows(result, "children", "count", "percent") == [(0, 0, None)] * 3
+
+
+def test_several_year_ends_at_once_match_one_at_a_time(
+    synthetic_la: SyntheticLA,  # noqa: F811  (the fixture imported above)
+) -> None:
+    """`stability_on` is one pass for many quarter-ends; each must be what `stability` gives
+    for that quarter-end alone, child by child and in total."""
+    journeys = synthetic_la.journeys
+    tables = (journeys.periods, journeys.placements, journeys.children)
+    days = [dt.date(2023, 3, 31), dt.date(2024, 2, 29), dt.date(2024, 12, 31), synthetic_la.as_at]
+    together = stability_on(*tables, days)
+    children = stability_children_on(*tables, days)
+    assert together.get_column("year_end").unique().sort().to_list() == sorted(set(days))
+    for day in days:
+        alone = stability(*tables, day)
+        assert alone.height == 3 and alone["children"].sum() > 0
+        assert together.filter(pl.col("year_end") == day).equals(alone)
+        per_child = children.filter(pl.col("year_end") == day).drop("year_end")
+        assert per_child.equals(stability_children(*tables, day))

@@ -42,6 +42,7 @@ looked after under an agreed series of short breaks. What this module implements
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -89,48 +90,86 @@ def stability_children(
     three_or_more_in_2_years (null unless looked_after_2_years), looked_after_2_5_years,
     long_term_cohort (under 16 and looked after 2.5 years), same_placement_2_years (null
     unless in that cohort)."""
-    year_start, two_start, long_start = (_start_of(year_end, m) for m in (12, 24, 30))
-    sixteen = _months_before(year_end, 16 * 12)  # born after this: under 16 on year_end
-    end = pl.lit(year_end, pl.Date)
-    keys = ["CHILD", "period"]
-    last_of_child = pl.col("CHILD").ne_missing(pl.col("CHILD").shift(-1))
+    return stability_children_on(periods, placements, header, [year_end]).drop("year_end")
+
+
+def _windows(days: Sequence[dt.date]) -> pl.DataFrame:
+    """Per year end: the first days of its 12-, 24- and 30-month windows, and the birthday
+    after which a child is under 16 on it."""
+    ends = sorted(set(days))
+    return pl.DataFrame(
+        {
+            "year_end": ends,
+            "_year_start": [_start_of(d, 12) for d in ends],
+            "_two_start": [_start_of(d, 24) for d in ends],
+            "_long_start": [_start_of(d, 30) for d in ends],
+            "_sixteen": [_months_before(d, 16 * 12) for d in ends],
+        },
+        schema={
+            "year_end": pl.Date,
+            "_year_start": pl.Date,
+            "_two_start": pl.Date,
+            "_long_start": pl.Date,
+            "_sixteen": pl.Date,
+        },
+    )
+
+
+def stability_children_on(
+    periods: pl.DataFrame,
+    placements: pl.DataFrame,
+    header: pl.DataFrame,
+    days: Sequence[dt.date],
+) -> pl.DataFrame:
+    """`stability_children` for several year ends at once, with a `year_end` column first:
+    one pass over the tables for every quarter a chart needs, rather than one per quarter
+    (the report's stability section asks for 37 of them)."""
+    windows = _windows(days)
+    end = pl.col("year_end")
+    keys = ["year_end", "CHILD", "period"]
     current = (
-        periods.filter(
-            ~pl.col("short_breaks_only")
-            & (pl.col("start") <= end)
-            & (pl.col("end").is_null() | (pl.col("end") > end))
-        )
-        .sort("CHILD", "start")
-        .filter(last_of_child)  # two open periods (a data error): the later
+        periods.filter(~pl.col("short_breaks_only"))
+        .join(windows.select("year_end"), how="cross")
+        .filter((pl.col("start") <= end) & (pl.col("end").is_null() | (pl.col("end") > end)))
+        .sort("year_end", "CHILD", "start")
+        # Two open periods (a data error): the later.
+        .unique(["year_end", "CHILD"], keep="last", maintain_order=True)
         .select(*keys, period_start="start")
     )
     labelled = (
-        placements.join(periods.select(*keys, "short_breaks_only"), on=keys, how="left")
-        .filter(pl.col("start") <= end)
+        placements.join(
+            periods.select("CHILD", "period", "short_breaks_only"),
+            on=["CHILD", "period"],
+            how="left",
+        )
         .sort("CHILD", "start")
         .with_columns(  # the placement before, if the same child's (faster than `over`)
             pl.when(~first_of_child()).then(pl.col(c).shift(1)).alias(f"_prev_{c}")
             for c in ("start", "end", "period")
         )
+        .join(windows, how="cross")
+        .filter(pl.col("start") <= end)
     )
     counted = labelled.filter(
         ~pl.col("short_breaks_only").fill_null(False)
         & ~pl.col("place_start").is_in(TEMPORARY).fill_null(False)
     )
 
-    def count_from(first_day: dt.date, name: str) -> pl.DataFrame:
-        day = pl.lit(first_day, pl.Date)
+    def count_from(first_day: str, name: str) -> pl.DataFrame:
+        day = pl.col(first_day)
         current_then = pl.col("end").is_null() | (pl.col("end") > day)
         return (
             counted.filter((pl.col("start") >= day) | current_then)
-            .group_by("CHILD")
+            .group_by("year_end", "CHILD")
             .agg(pl.len().cast(pl.Int64).alias(name))
         )
 
     placement = (
-        labelled.join(current, on=keys, how="semi", maintain_order="left")
-        .filter(last_of_child)  # sorted by start: the latest
+        labelled.join(current, on=keys, how="semi")
+        .sort("year_end", "CHILD", "start")
+        .unique(["year_end", "CHILD"], keep="last", maintain_order=True)  # the latest
         .select(
+            "year_end",
             "CHILD",
             placement_start="start",
             place="place_end",
@@ -155,17 +194,19 @@ def stability_children(
     dob_known = pl.col("DOB").is_not_null()
     in_cohort = pl.col("long_term_cohort")
     two = pl.col("looked_after_2_years")
+    on = ["year_end", "CHILD"]
     return (
-        current.join(placement, on="CHILD", how="left")
+        current.join(placement, on=on, how="left")
         .join(births, on="CHILD", how="left")
-        .join(count_from(year_start, "placements_in_year"), on="CHILD", how="left")
-        .join(count_from(two_start, "placements_in_2_years"), on="CHILD", how="left")
+        .join(count_from("_year_start", "placements_in_year"), on=on, how="left")
+        .join(count_from("_two_start", "placements_in_2_years"), on=on, how="left")
+        .join(windows, on="year_end", how="left")
         .with_columns(
             pl.col("placements_in_year", "placements_in_2_years").fill_null(0),
             dob_known=dob_known,
-            under_16=pl.when(dob_known).then(pl.col("DOB") > pl.lit(sixteen, pl.Date)),
-            looked_after_2_years=pl.col("period_start") <= pl.lit(two_start, pl.Date),
-            looked_after_2_5_years=pl.col("period_start") <= pl.lit(long_start, pl.Date),
+            under_16=pl.when(dob_known).then(pl.col("DOB") > pl.col("_sixteen")),
+            looked_after_2_years=pl.col("period_start") <= pl.col("_two_start"),
+            looked_after_2_5_years=pl.col("period_start") <= pl.col("_long_start"),
         )
         .with_columns(
             three_or_more_in_year=pl.col("placements_in_year") >= 3,
@@ -175,7 +216,7 @@ def stability_children(
         )
         .with_columns(
             same_placement_2_years=pl.when(in_cohort).then(
-                pl.col("same_placement_since") <= pl.lit(two_start, pl.Date)
+                pl.col("same_placement_since") <= pl.col("_two_start")
             )
         )
         .select(
@@ -196,7 +237,7 @@ def stability_children(
             "long_term_cohort",
             "same_placement_2_years",
         )
-        .sort("CHILD")
+        .sort("year_end", "CHILD")
     )
 
 
@@ -211,21 +252,48 @@ def stability(
     Columns: measure, description, year_end, children (the denominator), count (the
     numerator), percent (null when there are no children). Rows in the order of
     `MEASURES`. `stability_children` gives the per-child rows behind them."""
-    per_child = stability_children(periods, placements, header, year_end)
+    return stability_on(periods, placements, header, [year_end])
+
+
+def stability_on(
+    periods: pl.DataFrame,
+    placements: pl.DataFrame,
+    header: pl.DataFrame,
+    days: Sequence[dt.date],
+) -> pl.DataFrame:
+    """`stability` for several year ends at once: rows by year end (ascending), then in
+    the order of `MEASURES`."""
+    per_child = stability_children_on(periods, placements, header, days)
     parts = [
         ("three_or_more_in_year", pl.lit(True), "three_or_more_in_year"),
         ("three_or_more_in_2_years", pl.col("looked_after_2_years"), "three_or_more_in_2_years"),
         ("long_term_stability", pl.col("long_term_cohort"), "same_placement_2_years"),
     ]
+    ends = _windows(days).select("year_end")
     rows = [
-        per_child.filter(cohort).select(
+        ends.join(
+            per_child.filter(cohort)
+            .group_by("year_end")
+            .agg(
+                children=pl.len().cast(pl.Int64),
+                count=pl.col(met).sum().cast(pl.Int64),
+            ),
+            on="year_end",
+            how="left",
+        ).select(
             measure=pl.lit(measure),
             description=pl.lit(MEASURES[measure]),
-            year_end=pl.lit(year_end, pl.Date),
-            children=pl.len().cast(pl.Int64),
-            count=pl.col(met).sum().cast(pl.Int64),
+            year_end="year_end",
+            children=pl.col("children").fill_null(0),
+            count=pl.col("count").fill_null(0),
+            _order=pl.lit(order),
         )
-        for measure, cohort, met in parts
+        for order, (measure, cohort, met) in enumerate(parts)
     ]
     share = 100.0 * pl.col("count") / pl.col("children")
-    return pl.concat(rows).with_columns(percent=pl.when(pl.col("children") > 0).then(share))
+    return (
+        pl.concat(rows)
+        .sort("year_end", "_order")
+        .drop("_order")
+        .with_columns(percent=pl.when(pl.col("children") > 0).then(share))
+    )

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, select
 
 from carejourney.measures.spc.analysis import spc
 from carejourney.measures.spc.types import ChartType, Improvement, Series, SpcOptions
-from carejourney.measures.stability import stability
+from carejourney.measures.stability import stability_on
 from carejourney.reports.charts import render
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_percent
 from carejourney.reports.document import (
@@ -112,21 +112,21 @@ def build(context: ReportContext) -> Section:
         )
     rules = context.disclosure
     data_start = _data_start(context)
-    cache: dict[dt.date, dict[str, tuple[int, int]]] = {}
-
-    def measured(day: dt.date) -> dict[str, tuple[int, int]]:
-        """measure -> (numerator, denominator) for the window ending on `day`."""
-        if day not in cache:
-            frame = stability(journeys.periods, journeys.placements, journeys.children, day)
-            cache[day] = {
-                row["measure"]: (int(row["count"]), int(row["children"]))
-                for row in frame.iter_rows(named=True)
-            }
-        return cache[day]
-
     as_at, before = context.as_at, context.previous_as_at
     last_day = min(as_at, journeys.data_ends or as_at)
     dates = chart_dates(data_start, last_day, min(m.months for m in MEASURES))
+    # Every day the section needs, worked out in one pass.
+    measured_on: dict[dt.date, dict[str, tuple[int, int]]] = {}
+    for row in stability_on(
+        journeys.periods, journeys.placements, journeys.children, [*dates, as_at, before]
+    ).iter_rows(named=True):
+        pair = (int(row["count"]), int(row["children"]))
+        measured_on.setdefault(row["year_end"], {})[row["measure"]] = pair
+
+    def measured(day: dt.date) -> dict[str, tuple[int, int]]:
+        """measure -> (numerator, denominator) for the window ending on `day`."""
+        return measured_on[day]
+
     figures: list[Figure] = []
     paragraphs = [
         "Three measures of how settled children looked after are, as the DfE publishes them "
