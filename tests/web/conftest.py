@@ -38,6 +38,8 @@ PASSWORDS = {
         (Role.PRACTITIONER, "practitioner"),
         (Role.ANALYST, "analyst"),
         (Role.AUDITOR, "auditor"),
+        (Role.QA_LEAD, "qalead"),
+        (Role.REVIEWING_OFFICER, "reviewer"),
     ]
 }
 USERNAMES = {role: password.split("-")[1] for role, password in PASSWORDS.items()}

@@ -35,6 +35,8 @@ ROLES: list[Role | None] = [
     Role.PRACTITIONER,
     Role.ANALYST,
     Role.AUDITOR,
+    Role.QA_LEAD,
+    Role.REVIEWING_OFFICER,
     Role.ADMINISTRATOR,
 ]
 PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")

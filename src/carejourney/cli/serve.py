@@ -240,7 +240,10 @@ def demo_users(
         if la not in queries.local_authorities(conn):
             raise _fail(f"The database holds no LA {escape(la)}; import the demo returns first.")
         made = demo_accounts(conn, la, by=access.current_user())
-    table = Table("Role", "User name", "Password", "Sees", title="Demo accounts (synthetic data)")
+    table = Table(title="Demo accounts (synthetic data)")
+    for heading in ("Role", "User name", "Password"):  # to be copied whole: never wrapped
+        table.add_column(heading, no_wrap=True)
+    table.add_column("Sees")
     for d in made:
         a = d.account
         sees = a.role.description

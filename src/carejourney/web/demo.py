@@ -58,6 +58,8 @@ def demo_accounts(conn: Connection, la: str, *, by: str) -> list[DemoAccount]:
         ("practitioner", "Pat Practitioner", Role.PRACTITIONER, {"worker": worker or "SW1"}),
         ("analyst", "Ali Analyst", Role.ANALYST, {}),
         ("auditor", "Aud Auditor", Role.AUDITOR, {}),
+        ("qalead", "Quinn QA-Lead", Role.QA_LEAD, {}),
+        ("reviewer", "Rae Reviewing-Officer", Role.REVIEWING_OFFICER, {}),
     ]
     made = []
     for username, name, role, extra in wanted:

@@ -1,4 +1,4 @@
-"""Who may do what: the six roles, and which children each may see.
+"""Who may do what: the eight roles, and which children each may see.
 
 Every route declares the roles that may use it (`web.permissions.allow`); which children a
 person sees follows from their role (`ChildScope`): everyone in the LA, their team's, their
@@ -19,6 +19,8 @@ class Role(StrEnum):
     PRACTITIONER = "practitioner"
     ANALYST = "analyst"
     AUDITOR = "auditor"
+    QA_LEAD = "QA lead"
+    REVIEWING_OFFICER = "reviewing officer"
 
     @property
     def description(self) -> str:
@@ -33,6 +35,10 @@ DESCRIPTIONS = {
     Role.PRACTITIONER: "Sees the children allocated to them, and records their milestones.",
     Role.ANALYST: "Sees figures and pseudonymised lists, never a child's ID or record.",
     Role.AUDITOR: "Sees everything read-only, and who looked at which child.",
+    Role.QA_LEAD: "Runs the audit programme, audits, themes and actions; sees every child "
+    "read-only.",
+    Role.REVIEWING_OFFICER: "IROs and CP chairs: raise management alerts; see every child's "
+    "record read-only.",
 }
 
 ALL_ROLES = frozenset(Role)
@@ -54,6 +60,8 @@ SCOPES = {
     Role.PRACTITIONER: ChildScope.OWN,
     Role.ANALYST: ChildScope.NONE,
     Role.AUDITOR: ChildScope.ALL,
+    Role.QA_LEAD: ChildScope.ALL,
+    Role.REVIEWING_OFFICER: ChildScope.ALL,
 }
 
 

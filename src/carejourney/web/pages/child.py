@@ -43,7 +43,14 @@ from carejourney.web.templating import render
 
 router = APIRouter()
 
-VIEW_ROLES = (Role.MANAGER, Role.TEAM_MANAGER, Role.PRACTITIONER, Role.AUDITOR)
+VIEW_ROLES = (
+    Role.MANAGER,
+    Role.TEAM_MANAGER,
+    Role.PRACTITIONER,
+    Role.AUDITOR,
+    Role.QA_LEAD,
+    Role.REVIEWING_OFFICER,
+)
 CHANGE_ROLES = (Role.MANAGER, Role.TEAM_MANAGER, Role.PRACTITIONER)
 FIELDS = {"milestone": "Milestone", "date": "Date", "note": "Note", "recorded": "Milestone"}
 DONE = {

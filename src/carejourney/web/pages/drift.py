@@ -41,7 +41,15 @@ from carejourney.web.templating import render
 router = APIRouter()
 E = TypeVar("E", bound=StrEnum)
 
-DRIFT_ROLES = (Role.MANAGER, Role.TEAM_MANAGER, Role.PRACTITIONER, Role.ANALYST, Role.AUDITOR)
+DRIFT_ROLES = (
+    Role.MANAGER,
+    Role.TEAM_MANAGER,
+    Role.PRACTITIONER,
+    Role.ANALYST,
+    Role.AUDITOR,
+    Role.QA_LEAD,
+    Role.REVIEWING_OFFICER,
+)
 PAGE_SIZE = 50  # rows a page shows (more would slow every page); the downloads hold them all
 DUE_SOON_DAYS = 28  # the default "due within" window, and the reminder for rules with none
 TAGS = {"overdue": "overdue", "reminder due": "due-soon", "met on time": "met", "met late": "met"}
