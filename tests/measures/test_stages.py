@@ -16,8 +16,8 @@ from carejourney.journeys.periods import periods_of_care, placements
 from carejourney.journeys.stored import Journeys
 from carejourney.measures.adopters import adopter_stage_times, adopters_journey, adopters_waiting
 from carejourney.measures.scorecard import thresholds_from_rule_set
+from carejourney.measures.stage_routes import ROUTES
 from carejourney.measures.stages import (
-    ROUTES,
     shortest_and_longest,
     stage_summary,
     stage_times,

@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import Connection, create_engine
 
 from carejourney.journeys.stored import Journeys
-from carejourney.measures.stages import ROUTES, stage_summary, stage_times
+from carejourney.measures.stage_routes import ROUTES
+from carejourney.measures.stages import stage_summary, stage_times
 from carejourney.reports.disclosure import DisclosureRules
 from carejourney.reports.document import ReportTable, Section
 from carejourney.reports.sections import timeliness

@@ -11,7 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 from carejourney.measures.adopters import adopters_journey, adopters_waiting
-from carejourney.measures.stages import COMPLETED, ROUTES, Stage, stage_summary
+from carejourney.measures.stage_routes import ROUTES, Stage
+from carejourney.measures.stages import COMPLETED, stage_summary
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_percent
 from carejourney.reports.document import Figure, ReportContext, ReportTable, Section
 from carejourney.reports.sections.timeliness import (

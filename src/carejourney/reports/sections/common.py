@@ -117,9 +117,7 @@ def due_dates_on(
     `day`, taken from the drift list (`drift_list_on`) rather than worked out again: the
     drift list is those rows with more columns, in another order. Here they are in
     `all_due_dates`' order again (rule set, CHILD, period, due date, the rule's place in
-    its rule set, occurrence) with its columns, the same frame (tests/reports/sections).
-    Rows the drift list's joins may repeat (a child listed twice in the allocation list)
-    are counted once, as `all_due_dates` has them."""
+    its rule set, occurrence) with its columns, the same frame (tests/reports/sections)."""
     names = [rule_set.name for rule_set in rule_sets]
     places = {
         f"{rule_set.name}\x00{rule.name}": place
@@ -130,7 +128,6 @@ def due_dates_on(
     return (
         drift_list_on(context, rule_sets, day)
         .select(columns)
-        .unique(maintain_order=True)
         .with_columns(
             _set=pl.col("rule_set").replace_strict(names, range(len(names))),
             _rule=pl.concat_str("rule_set", "rule", separator="\x00").replace_strict(places),

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from carejourney.measures.stages import (
-    PHRASES,
-    ROUTES,
-    Stage,
-    shortest_and_longest,
-    stage_times,
-)
+from carejourney.measures.stage_routes import ROUTES, Stage
+from carejourney.measures.stages import PHRASES, shortest_and_longest, stage_times
 from carejourney.reports.disclosure import DisclosureRules, protect_count, pseudonymise
 from carejourney.reports.document import ReportContext, ReportTable, Section
 from carejourney.reports.sections.timeliness import days_text, median_of

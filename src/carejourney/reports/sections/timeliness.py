@@ -18,10 +18,9 @@ import polars as pl
 
 from carejourney.measures.spc.analysis import spc
 from carejourney.measures.spc.types import ChartType, Series, SpcOptions
+from carejourney.measures.stage_routes import ROUTES, Stage
 from carejourney.measures.stages import (
     COMPLETED,
-    ROUTES,
-    Stage,
     stage_summary,
     stage_times,
     where_drift_concentrates,
