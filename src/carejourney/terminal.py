@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from carejourney import imports
 from carejourney.imports import ImportOutcome
 from carejourney.schema.types import year_label
 from carejourney.sources.problems import HIDDEN, Problem, Severity
@@ -67,7 +68,7 @@ def _years(years: list[int]) -> str:
 def print_read(result: ReadResult) -> None:
     for milestones in result.lists:
         console.print(
-            f"{milestones.kind}: {milestones.rows.height:,} milestones from "
+            f"{milestones.kind}: {milestones.rows.height:,} {milestones.noun} from "
             f"{_count(len(milestones.files), 'file')}."
         )
     if not result.returns:
@@ -131,15 +132,7 @@ def print_import(outcome: ImportOutcome, db: str) -> None:
         )
         return
     parts = [f"[green]Stored batch {saved.batch_id}[/] for LA {outcome.la} in {db}:"]
-    if saved.stored_years:
-        parts.append("years " + ", ".join(year_label(y) for y in saved.stored_years))
-    for kind, what in saved.lists.items():
-        if what != "unchanged":
-            parts.append(f"{kind} milestones ({what})")
-    if saved.replaced_years:
-        parts.append("(replacing " + ", ".join(year_label(y) for y in saved.replaced_years) + ")")
-    if saved.unchanged_years:
-        parts.append("; unchanged " + ", ".join(year_label(y) for y in saved.unchanged_years))
+    parts.append(imports.what_was_stored(saved))
     console.print(" ".join(parts) + ".")
     if outcome.rebuilt:
         changes = ", ".join(f"{n:,} {rule}" for rule, n in sorted(outcome.rebuilt.changes.items()))

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,23 +15,31 @@ from carejourney import imports, terminal
 from carejourney.cli.app import app
 from carejourney.cli.options import DbOption, PathsArgument, YearOption, connect, year_option
 from carejourney.sources.problems import Severity
+from carejourney.sources.years import year_end, year_start
 from carejourney.store import database, queries
 
 console = terminal.console
 
 
+LaOption = Annotated[
+    str | None,
+    typer.Option("--la", help="The local authority's code, e.g. 931.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
 @app.command("import")
 def import_command(
     paths: PathsArgument,
-    la: Annotated[
-        str | None,
-        typer.Option("--la", help="The local authority's code, e.g. 931.", show_default=False),
-    ] = None,
+    la: LaOption = None,
     year: YearOption = None,
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Check SSDA903 returns and store them, all or nothing.
+
+    Trackers, allocation lists, Annex A lists and demand data (contacts, assessments, help,
+    CIN census modules) among the files are recognised by their headings and stored too.
 
     Any error (an unreadable file, a missing table or column, a date that is not a date)
     stores nothing and leaves the database exactly as it was. Warnings are stored with
@@ -39,10 +48,25 @@ def import_command(
 
     Example: `carejourney import returns/2023-24 returns/2024-25 --la 931`
     """
+    run_import(paths, la, db, as_json, year=year_option(year))
+
+
+def run_import(
+    paths: list[Path],
+    la: str | None,
+    db: str | None,
+    as_json: bool,
+    *,
+    year: int | None = None,
+    only: imports.Only | None = None,
+) -> None:
+    """Import files all or nothing, print what happened (or JSON) and exit: 0 when stored
+    (or already stored), 1 when not. `carejourney import` and `carejourney demand import`
+    share it."""
     engine = connect(db)
     try:
         with terminal.progress(not as_json, paths, imports.IMPORT_STAGES) as progress:
-            outcome = imports.import_returns(engine, paths, la, year_option(year), progress)
+            outcome = imports.import_returns(engine, paths, la, year, progress, only)
     except SQLAlchemyError as exc:
         # The transaction was rolled back: say so plainly rather than show a traceback.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -153,18 +177,58 @@ def synth_command(
     last_year: Annotated[
         str, typer.Option("--last-year", help="The latest collection year, e.g. 2025/26.")
     ] = "2025/26",
+    failure_demand: Annotated[
+        float,
+        typer.Option(
+            "--failure-demand",
+            help="The share of contacts that are failure demand, from 0 to 0.95 "
+            "(0.57 is 57%, as Cumbria found).",
+        ),
+    ] = 0.57,
+    no_demand: Annotated[
+        bool, typer.Option("--no-demand", help="Write no demand files, only the returns.")
+    ] = False,
 ) -> None:
-    """Write a synthetic local authority's SSDA903 returns (CSV, every table, linked years).
+    """Write a synthetic local authority's SSDA903 returns (CSV, every table, linked years),
+    its tracker and allocation list, and its demand files.
 
-    Every child is invented. The files pass carejourney's own checks.
+    Every child is invented. The files pass carejourney's own checks. The demand files
+    (contacts, assessments, help provided and the CIN census modules, in a `demand` folder)
+    cover the last two collection years; some of the looked-after children are among the
+    families in them.
 
     Example: `carejourney synth demo-returns --children 500 --years 5 --seed 7`
     """
-    from carejourney.synth.ssda903 import write_returns
+    from carejourney.synth.demand import write_demand
+    from carejourney.synth.ssda903 import FILE_NAMES, write_returns
 
+    if not 0 <= failure_demand <= MOST_FAILURE_DEMAND:
+        raise typer.BadParameter(
+            f"{failure_demand} is not a share of contacts: give a number from 0 to "
+            f"{MOST_FAILURE_DEMAND} (0.57 is 57%).",
+            param_hint="--failure-demand",
+        )
     final = year_option(last_year)
     assert final is not None
     written = write_returns(
         outdir, children=children, years=years, seed=seed, la=la, last_year=final
     )
+    if not no_demand:
+        # The looked-after children of the last year, some of whom the demand is about.
+        header = f"{FILE_NAMES['Header']}.csv"
+        folder = f"{la}_{final}-{(final + 1) % 100:02d}"
+        looked_after = next(p for p in written if p.name == header and p.parent.name == folder)
+        written += write_demand(
+            outdir / "demand",
+            seed=seed,
+            families=DEMAND_FAMILIES * children,
+            first_day=year_start(final - 1),
+            last_day=year_end(final),
+            failure_share=failure_demand,
+            children=pl.read_csv(looked_after, infer_schema=False)["CHILD"].to_list(),
+        )
     console.print(f"Wrote {len(written)} files for LA {la} to {outdir}.")
+
+
+MOST_FAILURE_DEMAND = 0.95  # beyond this, nearly every contact is made from very few others
+DEMAND_FAMILIES = 5  # families in the demand files per looked-after child invented

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from carejourney.schema.demand import CODE_LISTS as DEMAND_CODE_LISTS
+from carejourney.schema.demand import DEMAND_FILES, DemandFile
 from carejourney.schema.milestones import DECLARED
 from carejourney.schema.ssda903 import TABLES
 from carejourney.schema.tracker import TRACKER
@@ -26,7 +28,10 @@ KIND_READING: dict[Kind, str] = {
     Kind.TEXT: "free text; spaces trimmed",
     Kind.CODE: (
         "one of the codes in the column's code list; read in any case and with stray spaces "
-        '(" m " is read as `M`), and Excel\'s `1.0` read as `1`'
+        '(" m " is read as `M`), and Excel\'s `1.0` read as `1`. Where the code list gives '
+        'other spellings ("Also accepted"), those are read as the code too, in any case '
+        "and with any spaces or punctuation between the words (`No further action` and "
+        "`no-further-action` are both read as `NFA`)"
     ),
     Kind.DATE: (
         "a date: `dd/mm/yyyy` (also with `-` or `.`), `yyyy-mm-dd` (any time of day is "
@@ -47,7 +52,67 @@ def render_markdown() -> str:
     for code_list, users in _code_lists(TABLES).items():
         lines += _code_list_section(code_list, users)
     lines += _tracker_section()
+    lines += _demand_section()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _demand_section() -> list[str]:
+    """The demand files (contacts, assessments, help, CIN census modules) and their codes."""
+    lines = [
+        "## Demand data",
+        "",
+        "What carejourney reads to measure demand as families experience it: contacts into "
+        "the service, the assessments and help that followed, and the child in need census's "
+        "referrals and assessments. Each kind of file is recognised by its column headings, "
+        "in any case and with spaces for underscores (`Contact date` is `CONTACT_DATE`): by "
+        "its required columns, or by at least half of its columns. Each "
+        "kind is the LA's whole current list: importing one replaces every row of that kind "
+        "stored for the LA (several files of a kind given together are stored together), "
+        "and importing the same files again changes nothing.",
+        "",
+        "- A contact whose `FAMILY` is blank is taken to be about its child's own family: "
+        "its `CHILD` is used as the family.",
+        "- A code that is not in its code list is reported and left blank.",
+        "- Dates out of order are errors, and nothing is stored until they are put right: a "
+        "decision or a closure before its contact, an assessment authorised before it "
+        "started, help or a child in need episode ending before it started.",
+        "- The CIN census files keep the DfE's item names as headings; carejourney stores "
+        "and measures them under its own names, given beside each.",
+        "",
+    ]
+    for demand in DEMAND_FILES:
+        lines += _demand_table_section(demand)
+    lines += ["### Demand code lists", ""]
+    users = _code_lists(tuple(d.table for d in DEMAND_FILES))
+    for code_list in DEMAND_CODE_LISTS:
+        lines += _code_list_section(code_list, users[code_list], level="####")
+    return lines
+
+
+def _demand_table_section(demand: DemandFile) -> list[str]:
+    table = demand.table
+    required = [c.name for c in table.columns if c.required]
+    facts = [f"- Recognised by: {_names(required)} (its required columns)."]
+    if table.source:
+        facts.append(f"- Source: {_sentence(table.source)}")
+    renamed = demand.names != {c: c for c in table.column_names}
+    headings = ["Column", "Type", "Required", "Personal data", "Description", "Allowed values"]
+    if renamed:
+        headings.insert(1, "carejourney name")
+    rows = []
+    for c in table.columns:
+        row = [
+            f"`{c.name}`",
+            _kind_text(c),
+            "yes" if c.required else "",
+            "yes" if c.personal else "",
+            c.description,
+            _allowed(c),
+        ]
+        if renamed:
+            row.insert(1, f"`{demand.names[c.name]}`")
+        rows.append(row)
+    return [f"### {table.name}", "", table.description, "", *facts, "", *_grid(headings, rows), ""]
 
 
 def _tracker_section() -> list[str]:
@@ -224,13 +289,18 @@ def _code_lists(tables: tuple[Table, ...]) -> dict[CodeList, list[str]]:
     return used
 
 
-def _code_list_section(code_list: CodeList, users: list[str]) -> list[str]:
+def _code_list_section(code_list: CodeList, users: list[str], level: str = "###") -> list[str]:
+    headings = ["Code", "Description", "Valid years"]
     rows = [[f"`{c.value}`", c.description, c.valid_years] for c in code_list.codes]
-    lines = [f"### {code_list_heading(code_list)}", "", code_list.description, ""]
+    if code_list.has_aliases:
+        headings.insert(2, "Also accepted")
+        for row, code in zip(rows, code_list.codes, strict=True):
+            row.insert(2, ", ".join(code.aliases))
+    lines = [f"{level} {code_list_heading(code_list)}", "", code_list.description, ""]
     lines.append(f"- Used by: {_names(users)}.")
     if code_list.source:
         lines.append(f"- Source: {_sentence(code_list.source)}")
-    return [*lines, "", *_grid(["Code", "Description", "Valid years"], rows), ""]
+    return [*lines, "", *_grid(headings, rows), ""]
 
 
 if __name__ == "__main__":

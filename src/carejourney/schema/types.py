@@ -7,6 +7,7 @@ so a column's meaning lives in exactly one place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,12 +29,15 @@ class Code:
 
     `first_year` and `last_year` are collection years, named by the year they start
     (2024 is the year 1 April 2024 to 31 March 2025). None means "no limit".
+    `aliases` are other spellings a file may use for the code, in plain words ("No further
+    action" for NFA); they are compared as `spelling_key` compares them.
     """
 
     value: str
     description: str
     first_year: int | None = None
     last_year: int | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def valid_years(self) -> str:
@@ -71,6 +75,33 @@ class CodeList:
             if code.value == value:
                 return code
         return None
+
+    @property
+    def has_aliases(self) -> bool:
+        return any(code.aliases for code in self.codes)
+
+    def spellings(self) -> dict[str, str]:
+        """Every accepted spelling of every code (the code itself and its aliases), as
+        `spelling_key` writes it, mapped to the code. Two codes may not share a spelling."""
+        found: dict[str, str] = {}
+        for code in self.codes:
+            for spelling in (code.value, *code.aliases):
+                key = spelling_key(spelling)
+                if found.setdefault(key, code.value) != code.value:
+                    raise ValueError(
+                        f"{self.name}: '{spelling}' would mean both {found[key]} and {code.value}"
+                    )
+        return found
+
+
+SPELLING_SEPARATOR = r"[^A-Z0-9]+"
+
+
+def spelling_key(text: str) -> str:
+    """How a code's spellings are compared: upper case, and every run of spaces and
+    punctuation one space ("No further action", "no-further_action" and "NO FURTHER ACTION"
+    all match). `sources.values` does the same to a whole column at once."""
+    return re.sub(SPELLING_SEPARATOR, " ", text.upper()).strip()
 
 
 @dataclass(frozen=True)

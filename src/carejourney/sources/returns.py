@@ -10,11 +10,13 @@ from pathlib import Path
 import polars as pl
 
 from carejourney.schema.allocation import ALLOCATION
+from carejourney.schema.demand import DEMAND_BY_KIND, DEMAND_TABLES
 from carejourney.schema.ssda903 import TABLES, TABLES_BY_NAME
 from carejourney.schema.tracker import TRACKER
 from carejourney.schema.types import year_label
 from carejourney.sources import checks
 from carejourney.sources.annex_a import read_annex_a
+from carejourney.sources.demand import read_demand
 from carejourney.sources.files import SourceFile, gather
 from carejourney.sources.problems import Problem, error, has_errors, warning
 from carejourney.sources.raw import RawTable, read_csv
@@ -42,16 +44,33 @@ class Return:
 
 @dataclass(frozen=True)
 class MilestoneList:
-    """Milestones read from trackers or an Annex A list. Each kind is the LA's whole
-    current list, so importing one replaces what is stored of that kind."""
+    """A list the LA keeps whole: milestones read from trackers or an Annex A list, an
+    allocation list, or a kind of demand data (contacts, assessments, ...). Each kind is the
+    LA's whole current list, so importing one replaces what is stored of that kind."""
 
-    kind: str  # TRACKER_KIND, or "Annex A list 10" / "Annex A list 11"
-    rows: pl.DataFrame  # CHILD (or ADOPTER), MILESTONE, DATE, NOTE, _row, _file
+    kind: str  # TRACKER_KIND, ALLOCATION_KIND, a demand kind or "Annex A list 10" / "... 11"
+    # Tracker and Annex A: CHILD (or ADOPTER), MILESTONE, DATE, NOTE; allocation: CHILD, TEAM,
+    # WORKER; demand: carejourney's names for its columns (schema.demand). With _row, _file.
+    rows: pl.DataFrame
     files: list[SourceFile]
+
+    @property
+    def noun(self) -> str:
+        """What one row is, in the plural: "milestones", "contacts", ..."""
+        return LIST_NOUNS.get(self.kind, "milestones")
 
 
 TRACKER_KIND = "Tracker"
 ALLOCATION_KIND = "Allocation"
+LIST_NOUNS = {
+    ALLOCATION_KIND: "allocated children",
+    "Contacts": "contacts",
+    "Assessments": "assessments",
+    "Help provided": "pieces of help",
+    "CIN referrals": "CIN referrals",
+    "CIN assessments": "CIN assessments",
+}
+assert set(LIST_NOUNS) - {ALLOCATION_KIND} == set(DEMAND_BY_KIND)
 
 
 @dataclass
@@ -110,7 +129,7 @@ def read_returns(
                     file.name,
                     "file-spreadsheet",
                     "No sheet of this workbook is an SSDA903 table, a tracker, an allocation "
-                    "list or an Annex A list 10 or 11, so it was not read.",
+                    "list, demand data or an Annex A list 10 or 11, so it was not read.",
                 )
             )
     if not raws and not problems:
@@ -118,7 +137,8 @@ def read_returns(
     # Trackers belong to no collection year: they are read on their own.
     trackers = [r for r in raws if r.table is TRACKER]
     allocations = [r for r in raws if r.table is ALLOCATION]
-    raws = [r for r in raws if r.table not in (TRACKER, ALLOCATION)]
+    demand = [r for r in raws if r.table in DEMAND_TABLES]
+    raws = [r for r in raws if r.table not in (TRACKER, ALLOCATION, *DEMAND_TABLES)]
     tracker, tracker_problems = read_trackers(trackers)
     problems += tracker_problems
     lists = (
@@ -130,6 +150,9 @@ def read_returns(
         allocated, allocation_problems = read_allocations(allocations)
         problems += allocation_problems
         lists.append(MilestoneList(ALLOCATION_KIND, allocated, [r.file for r in allocations]))
+    demand_lists, demand_problems = read_demand(demand)
+    problems += demand_problems
+    lists += [MilestoneList(d.kind, d.rows, d.files) for d in demand_lists]
     lists += [
         MilestoneList(kind, pl.concat([f for f, _ in read], how="vertical"), [s for _, s in read])
         for kind, read in sorted(annex.items())
@@ -178,7 +201,7 @@ def read_returns(
                 "(all files)",
                 "nothing-read",
                 "None of the files given holds an SSDA903 table, a tracker, an allocation "
-                "list or an Annex A list 10 or 11, so there is nothing to import.",
+                "list, demand data or an Annex A list 10 or 11, so there is nothing to import.",
             )
         )
     return ReadResult(

@@ -22,7 +22,7 @@ def read_trackers(raws: list[RawTable]) -> tuple[pl.DataFrame | None, list[Probl
     not know is an error: the row cannot be placed on any journey."""
     if not raws:
         return None, []
-    frame, problems = _combined(raws, TRACKER)
+    frame, problems = combine(raws, TRACKER)
     key = (
         pl.col("MILESTONE")
         .str.to_lowercase()
@@ -65,7 +65,7 @@ def read_trackers(raws: list[RawTable]) -> tuple[pl.DataFrame | None, list[Probl
 def read_allocations(raws: list[RawTable]) -> tuple[pl.DataFrame, list[Problem]]:
     """All allocation files as one checked table (CHILD, TEAM, WORKER, _row, _file). A child
     listed twice keeps the later row, with a warning."""
-    frame, problems = _combined(raws, ALLOCATION)
+    frame, problems = combine(raws, ALLOCATION)
     repeated = frame.filter(pl.col("CHILD").is_duplicated() & pl.col("CHILD").is_not_null())
     for file, rows in repeated.group_by("_file", maintain_order=True):
         problems += from_rows(
@@ -81,8 +81,9 @@ def read_allocations(raws: list[RawTable]) -> tuple[pl.DataFrame, list[Problem]]
     return unique, problems
 
 
-def _combined(raws: list[RawTable], table: Table) -> tuple[pl.DataFrame, list[Problem]]:
-    """Every file of one kind as one checked table, each row keeping its file and row."""
+def combine(raws: list[RawTable], table: Table) -> tuple[pl.DataFrame, list[Problem]]:
+    """Every file of one kind (trackers, allocation lists, contacts, ...) as one checked
+    table, each row keeping its file (`_file`) and row (`_row`)."""
     declared = ["_row", *table.column_names]
     combined = pl.concat(
         [

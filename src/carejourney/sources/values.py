@@ -7,10 +7,11 @@ Output frames hold typed values; every value that could not be used becomes a Pr
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 import polars as pl
 
-from carejourney.schema.types import Column, Kind, Table, year_label
+from carejourney.schema.types import SPELLING_SEPARATOR, CodeList, Column, Kind, Table, year_label
 from carejourney.sources.problems import HIDDEN, Problem, Severity
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, allowing for its 1900 leap-year bug
@@ -72,12 +73,24 @@ def normalise(column: Column, expr: pl.Expr) -> pl.Expr:
     if column.kind is Kind.ID:
         return text.str.replace(r"\.0+$", "")
     if column.kind is Kind.CODE:
-        return text.str.to_uppercase().str.replace(_TRAILING_ZERO, "${1}")
+        code = text.str.to_uppercase().str.replace(_TRAILING_ZERO, "${1}")
+        if column.codes is None or not column.codes.has_aliases:
+            return code
+        # A plain-words spelling ("No further action") becomes its code (NFA); anything
+        # else is left as written, so an unknown value is reported as the file holds it.
+        key = code.str.replace_all(SPELLING_SEPARATOR, " ").str.strip_chars()
+        spelt = key.replace_strict(_spellings(column.codes), default=None, return_dtype=pl.String)
+        return pl.coalesce(spelt, code)
     if column.kind is Kind.POSTCODE:
         return text.str.to_uppercase().str.replace_all(r"\s+", " ")
     if column.kind is Kind.INTEGER:
         return text.str.replace(_TRAILING_ZERO, "${1}")
     return text
+
+
+@cache
+def _spellings(codes: CodeList) -> dict[str, str]:
+    return codes.spellings()
 
 
 def typed(column: Column, expr: pl.Expr, usual_dates: bool = False) -> pl.Expr:
@@ -224,6 +237,8 @@ def _message(column: Column, code: str, value: str | None, year: int | None) -> 
         listed = ", ".join(allowed)
     else:
         listed = "see the data dictionary"
+    if column.codes.has_aliases:
+        listed += " (or one written in words, as the data dictionary lists them)"
     found = column.codes.lookup(str(value))
     if code == "code-unknown" or found is None:
         return f"{name} '{value}' is not a known code. Expected: {listed}."

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy import ColumnElement, Connection, Table, delete, insert, select
 
+from carejourney.schema.demand import DEMAND_BY_KIND
 from carejourney.sources.files import SourceFile
 from carejourney.sources.problems import Severity
 from carejourney.sources.returns import ALLOCATION_KIND, TRACKER_KIND, MilestoneList, ReadResult
 from carejourney.store.access import current_user
 from carejourney.store.bulk import insert_frame
 from carejourney.store.tables import (
+    DEMAND_TABLES,
     RETURN_TABLES,
     allocation,
     annex_a_milestone,
@@ -24,6 +26,7 @@ from carejourney.store.tables import (
     import_problem,
     la_allocation,
     la_annex_a,
+    la_demand,
     la_tracker,
     la_year,
     tracker_milestone,
@@ -37,8 +40,8 @@ class Saved:
     replaced_years: list[int] = field(default_factory=list)
     unchanged_years: list[int] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-    # Per kind of milestone list given (Tracker, Annex A list 10/11): stored, replaced or
-    # unchanged.
+    # Per kind of LA list given (Tracker, Allocation, Annex A list 10/11, Contacts, ...):
+    # stored, replaced or unchanged.
     lists: dict[str, str] = field(default_factory=dict)
 
 
@@ -132,52 +135,93 @@ def save(conn: Connection, la: str, read: ReadResult, tool_version: str) -> Save
     return saved
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where one kind of LA list is stored: the table of its rows, the table saying which
+    batch holds it, the values that pick this kind out in each (an Annex A list's number,
+    a demand kind), and each stored column with the list's columns that may fill it."""
+
+    rows: Table
+    holder: Table
+    holder_key: tuple[tuple[str, object], ...]
+    rows_key: tuple[tuple[str, object], ...]
+    columns: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def frame(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The list's rows as the table stores them, with their file and row."""
+        picked = {
+            stored: next(c for c in candidates if c in rows.columns)
+            for stored, candidates in self.columns
+        }
+        return rows.select(**picked, source_file="_file", source_row="_row").with_columns(
+            pl.lit(value).alias(name) for name, value in self.rows_key
+        )
+
+
+_MILESTONE_COLUMNS = (("milestone", ("MILESTONE",)), ("date", ("DATE",)), ("note", ("NOTE",)))
+_PLACES: dict[str, _Place] = {
+    TRACKER_KIND: _Place(
+        tracker_milestone, la_tracker, (), (), (("child", ("CHILD",)), *_MILESTONE_COLUMNS)
+    ),
+    ALLOCATION_KIND: _Place(
+        allocation,
+        la_allocation,
+        (),
+        (),
+        (("child", ("CHILD",)), ("team", ("TEAM",)), ("worker", ("WORKER",))),
+    ),
+    **{
+        f"Annex A list {listed}": _Place(
+            annex_a_milestone,
+            la_annex_a,
+            (("list", listed),),
+            (("list", listed),),
+            (("subject", ("CHILD", "ADOPTER")), *_MILESTONE_COLUMNS),
+        )
+        for listed in (10, 11)
+    },
+    **{
+        kind: _Place(
+            DEMAND_TABLES[kind],
+            la_demand,
+            (("kind", kind),),
+            (),
+            tuple((name.lower(), (name,)) for name, _ in demand.stored_columns),
+        )
+        for kind, demand in DEMAND_BY_KIND.items()
+    },
+}
+
+
 def _holder(kind: str, la: str) -> tuple[Table, list[ColumnElement[bool]]]:
-    """The table saying which batch holds this kind of milestones for the LA."""
-    if kind == TRACKER_KIND:
-        return la_tracker, [la_tracker.c.la == la]
-    if kind == ALLOCATION_KIND:
-        return la_allocation, [la_allocation.c.la == la]
-    return la_annex_a, [la_annex_a.c.la == la, la_annex_a.c.list == _annex_list(kind)]
-
-
-def _annex_list(kind: str) -> int:
-    return int(kind.rsplit(" ", 1)[-1])  # "Annex A list 10" -> 10
+    """The table saying which batch holds this kind of list for the LA, and its row."""
+    place = _PLACES[kind]
+    holder = place.holder
+    return holder, [holder.c.la == la, *(holder.c[k] == v for k, v in place.holder_key)]
 
 
 def _replace(
     conn: Connection, la: str, batch_id: int, milestones: MilestoneList, new_print: str
 ) -> int:
-    """Replace the LA's stored milestones of this kind with these."""
+    """Replace the LA's stored list of this kind with this one."""
+    place = _PLACES[milestones.kind]
     holder, where = _holder(milestones.kind, la)
-    rows = milestones.rows
-    provenance = {"source_file": "_file", "source_row": "_row"}
-    held: dict[str, object]
-    if milestones.kind == ALLOCATION_KIND:
-        table, held = allocation, {"la": la}
-        conn.execute(delete(table).where(table.c.la == la))
-        frame = rows.select(child="CHILD", team="TEAM", worker="WORKER", **provenance)
-    elif milestones.kind == TRACKER_KIND:
-        table, held = tracker_milestone, {"la": la}
-        conn.execute(delete(table).where(table.c.la == la))
-        frame = rows.select(
-            child="CHILD", milestone="MILESTONE", date="DATE", note="NOTE", **provenance
-        )
-    else:
-        listed = _annex_list(milestones.kind)
-        table, held = annex_a_milestone, {"la": la, "list": listed}
-        conn.execute(delete(table).where(table.c.la == la, table.c.list == listed))
-        subject = "CHILD" if "CHILD" in rows.columns else "ADOPTER"
-        frame = rows.select(
-            subject=subject, milestone="MILESTONE", date="DATE", note="NOTE", **provenance
-        ).with_columns(list=pl.lit(listed))
+    table = place.rows
+    conn.execute(
+        delete(table).where(table.c.la == la, *(table.c[k] == v for k, v in place.rows_key))
+    )
     conn.execute(delete(holder).where(*where))
+    frame = place.frame(milestones.rows)
     stored = insert_frame(conn, table, frame.with_columns(batch_id=pl.lit(batch_id), la=pl.lit(la)))
-    counts = rows.group_by("_file").len()
+    counts = milestones.rows.group_by("_file").len()
     for file in milestones.files:
         n = counts.filter(pl.col("_file") == file.name)["len"].sum()
         _record_file(conn, batch_id, file, milestones.kind, int(n), None)
-    conn.execute(insert(holder).values(**held, batch_id=batch_id, fingerprint=new_print))
+    conn.execute(
+        insert(holder).values(
+            la=la, **dict(place.holder_key), batch_id=batch_id, fingerprint=new_print
+        )
+    )
     return stored
 
 

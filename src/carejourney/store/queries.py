@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, select
 
 from carejourney.sources.problems import Problem, Severity
 from carejourney.store.tables import (
+    DEMAND_TABLES,
     RETURN_TABLES,
     allocation,
     annex_a_milestone,
@@ -16,6 +17,7 @@ from carejourney.store.tables import (
     import_problem,
     la_allocation,
     la_annex_a,
+    la_demand,
     la_tracker,
     la_year,
     stitch_change,
@@ -47,7 +49,7 @@ class BatchSummary:
 
 
 def local_authorities(conn: Connection) -> list[str]:
-    holders = (la_tracker, la_annex_a, la_allocation)
+    holders = (la_tracker, la_annex_a, la_allocation, la_demand)
     las = select(la_year.c.la).union(*(select(h.c.la) for h in holders)).subquery()
     return list(conn.execute(select(las.c.la).order_by(las.c.la)).scalars())
 
@@ -80,6 +82,10 @@ def summarise(conn: Connection) -> list[LaSummary]:
             .order_by(annex_a_milestone.c.list)
         ).all():
             rows[f"Annex A list {listed}"] = count
+        for kind, table in DEMAND_TABLES.items():
+            count = conn.execute(select(func.count()).where(table.c.la == la)).scalar_one()
+            if count:
+                rows[kind] = count
         header = RETURN_TABLES["Header"]
         children = conn.execute(
             select(func.count(header.c.child.distinct())).where(header.c.la == la)
@@ -95,6 +101,7 @@ def batches(conn: Connection) -> list[BatchSummary]:
     current |= set(conn.execute(select(la_tracker.c.batch_id)).scalars())
     current |= set(conn.execute(select(la_annex_a.c.batch_id)).scalars())
     current |= set(conn.execute(select(la_allocation.c.batch_id)).scalars())
+    current |= set(conn.execute(select(la_demand.c.batch_id)).scalars())
     warnings: dict[int, int] = dict(
         conn.execute(
             select(import_problem.c.batch_id, func.count()).group_by(import_problem.c.batch_id)
@@ -137,6 +144,7 @@ def stored_problems(conn: Connection, batch: int | None = None) -> list[tuple[in
             select(la_tracker.c.batch_id),
             select(la_annex_a.c.batch_id),
             select(la_allocation.c.batch_id),
+            select(la_demand.c.batch_id),
         )
         query = query.where(import_problem.c.batch_id.in_(current))
     return [

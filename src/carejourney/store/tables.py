@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 from carejourney.schema import ssda903
+from carejourney.schema.demand import DEMAND_FILES, YES_NO, DemandFile
 from carejourney.schema.types import Column as DeclaredColumn
 from carejourney.schema.types import Kind
 from carejourney.schema.types import Table as DeclaredTable
@@ -207,6 +208,35 @@ allocation = _la_list(
     Column("worker", Text),
 )
 la_allocation = _holder("la_allocation")
+
+# Demand (schema/demand.py): contacts, assessments, help and the CIN census modules, each
+# kind an LA list whose columns are derived from its declaration, under carejourney's names
+# (LAchildID is stored as child, CINreferralDate as referral_date, ...).
+_DEMAND_STORED = {  # the frame a kind fills -> (table, comment)
+    "contacts": ("demand_contact", "Contacts into the service, from LAs' demand logs."),
+    "assessments": ("demand_assessment", "Assessments by children's social care."),
+    "help": ("demand_help", "Help given to children and families."),
+    "cin_referrals": ("cin_referral", "The CIN census CINdetails module: referrals."),
+    "cin_assessments": ("cin_assessment", "The CIN census Assessments module."),
+}
+
+
+def _demand_table(demand: DemandFile) -> Table:
+    name, comment = _DEMAND_STORED[demand.frame]
+    columns = [
+        Column(
+            stored.lower(),
+            Boolean() if declared.codes is YES_NO else _sql_type(declared),
+            nullable=not declared.required,
+        )
+        for stored, declared in demand.stored_columns
+    ]
+    return _la_list(name, comment, "child", *columns)
+
+
+# Each kind of demand file (its `DemandFile.kind`) -> the table that holds it.
+DEMAND_TABLES: dict[str, Table] = {d.kind: _demand_table(d) for d in DEMAND_FILES}
+la_demand = _holder("la_demand", Column("kind", String(50), primary_key=True))
 
 # Every view of a child's record, download and change: who, when, what, which child.
 # Rows are only ever added (see store/access.py).

@@ -254,15 +254,7 @@ def _summary(outcome: imports.ImportOutcome) -> str:
     if saved.batch_id is None:
         return f"Nothing changed: these files are already loaded for LA {outcome.la}."
     parts = [f"Stored batch {saved.batch_id} for LA {outcome.la}:"]
-    if saved.stored_years:
-        parts.append("years " + ", ".join(year_label(y) for y in saved.stored_years))
-    for kind, what in saved.lists.items():
-        if what != "unchanged":
-            parts.append(f"{kind} milestones ({what})")
-    if saved.replaced_years:
-        parts.append("(replacing " + ", ".join(year_label(y) for y in saved.replaced_years) + ")")
-    if saved.unchanged_years:
-        parts.append("; unchanged " + ", ".join(year_label(y) for y in saved.unchanged_years))
+    parts.append(imports.what_was_stored(saved))
     return " ".join(parts) + "."
 
 
