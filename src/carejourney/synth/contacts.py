@@ -91,6 +91,7 @@ CIN_PLAN, CP_PLAN = "Child in need plan", "Child protection plan"
 HELP_KINDS = (*EARLY_HELP_KINDS, CIN_PLAN, CP_PLAN)
 ON_TIME, LATE = 0.78, 0.16  # assessments authorised within 45 working days, after; rest open
 RIGHT_HELP_RECORDED = 0.35
+NO_CONTACT = 0.45  # families with no contact of their own (some come to the wrong service)
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,15 @@ class Period:
 
 
 def simulate(
-    rng: Rng, children: int, period: Period, failure_share: float, teams: int
+    rng: Rng, family_of: Ints, period: Period, failure_share: float, teams: int
 ) -> tuple[Contacts, Followed]:
-    """Value contacts for `children` children, then the failure contacts that make up
-    `failure_share` of all the contacts in the period, and what followed each."""
-    value = value_contacts(rng, children, period, teams)
+    """Value contacts for the children (`family_of`: each child's family), then the
+    failure contacts that make up `failure_share` of all the contacts in the period, and
+    what followed each."""
+    value = value_contacts(rng, family_of, period, teams)
     value_follow = follow(rng, value.day, FIRST_OUTCOMES, period)
     wanted = round(len(value) * failure_share / (1 - failure_share))
-    failures = failure_contacts(rng, value, value_follow, wanted, period, children, teams)
+    failures = failure_contacts(rng, value, value_follow, wanted, period, family_of, teams)
     failure_follow = follow_failures(rng, failures, period)
     contacts = concat(value, failures)
     followed = concat(value_follow, failure_follow)
@@ -169,12 +171,19 @@ def pick_team(rng: Rng, teams: int, n: int) -> Ints:
     return rng.choice(teams, size=n, p=shares)
 
 
-def value_contacts(rng: Rng, children: int, period: Period, teams: int) -> Contacts:
-    """Children's first contacts about a need: one for most, more for some, none for
-    some brothers and sisters."""
-    per_child = 1 + rng.poisson(0.3, children)
-    per_child[rng.random(children) < 0.45] = 0
-    child = np.repeat(np.arange(children), per_child)
+def value_contacts(rng: Rng, family_of: Ints, period: Period, teams: int) -> Contacts:
+    """Families' first contacts about a need, each about one of its children: one for
+    about half the families (none for the rest, some of whom come to the wrong service).
+    Only one: a family's later contacts, about any of its children, are the failure
+    demand made from it, so that the rules in `config/demand.toml` (which look at the
+    family) find about the share of failure demand asked for, as a demand-capture sheet
+    would."""
+    families = int(family_of.max()) + 1 if len(family_of) else 0
+    # One child of each family, at random: sort the children by a random key within
+    # their family and take the first.
+    order = np.lexsort((rng.random(len(family_of)), family_of))
+    first = order[np.r_[True, np.diff(family_of[order]) != 0]] if len(order) else order
+    child = np.sort(first[rng.random(families) >= NO_CONTACT])
     n = len(child)
     return Contacts(
         child=child,
@@ -248,7 +257,7 @@ def failure_contacts(
     followed: Followed,
     wanted: int,
     period: Period,
-    children: int,
+    family_of: Ints,
     teams: int,
 ) -> Contacts:
     """`wanted` failure contacts in the period, each made from the value contact it follows
@@ -283,13 +292,17 @@ def failure_contacts(
     for kind, (parents, when) in making.items():
         due = counts[kind] + short
         made = _made_from(rng, value, parents, when, due, period, FAILURES.index(kind), teams)
-        short = due - len(made)
+        short = due if not len(parents) else 0  # no family this kind could come from
         parts.append(made)
-    # Wrong-service contacts follow no earlier contact, and take up any shortfall.
+    # Wrong-service contacts follow no earlier contact, and take up any shortfall: they
+    # come from families with no other contact (else the rules would see them as a
+    # family back again), as far as there are enough of them.
     extra = counts["WRONG_SERVICE"] + short
+    others = np.flatnonzero(~np.isin(family_of, family_of[value.child]))
+    pool = others if len(others) else np.arange(len(family_of))
     parts.append(
         Contacts(
-            child=rng.integers(0, children, extra),
+            child=rng.choice(pool, extra),
             day=period.random_days(rng, extra),
             source=pick(rng, SOURCES, extra),
             need=rng.choice(np.array(WRONG_SERVICE_NEEDS), extra),
@@ -314,10 +327,13 @@ def _made_from(
     gives, keeping only those before the period ends."""
     if wanted <= 0 or not len(parents):
         return empty_contacts()
-    tries = 3 * wanted + 50
-    chosen = rng.choice(parents, tries)
-    day = when(chosen, rng.random(tries))
-    keep = np.flatnonzero(day <= period.last)[:wanted]
+    # One try per failure wanted, and those falling after the period are lost, not drawn
+    # again from other parents: a redrawn one would give the families earlier in the
+    # period more failure demand than the share asked for (`synth.demand` pads the period
+    # by a year at each end, so the files hold the steady middle).
+    chosen = rng.choice(parents, wanted)
+    day = when(chosen, rng.random(wanted))
+    keep = np.flatnonzero(day <= period.last)
     chosen, day = chosen[keep], day[keep]
     source = pick(rng, SOURCES, len(keep))
     if FAILURES[failure] == "CHASING":  # mostly the family, asking what is happening

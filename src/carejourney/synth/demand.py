@@ -29,6 +29,7 @@ from carejourney.synth.contacts import (
     FAILURES,
     HELP_KINDS,
     NEEDS,
+    NO_CONTACT,
     NO_OUTCOME,
     OUTCOME_CODES,
     SOURCES,
@@ -78,8 +79,10 @@ def synthetic_demand(
     children: Sequence[str] = (),
     la: str = "999",
 ) -> DemandData:
-    """An invented LA's demand from `first_day` to `last_day`: contacts from `families`
-    families (one to four children each), `failure_share` of them failure demand, with the
+    """An invented LA's demand from `first_day` to `last_day`: about `families` families
+    (one to four children each) coming to the front door about a need in that time, and
+    the failure demand that follows, `failure_share` of all the contacts (so about
+    `families / (1 - failure_share)` contacts in all), with the
     assessments, help and CIN census modules that followed. Some of the LA's looked-after
     `children` are among the families, so demand links to their journeys. The same
     arguments always give the same data."""
@@ -144,6 +147,9 @@ def write_demand(
     return written
 
 
+PADDING = dt.timedelta(days=730)
+
+
 def _simulate(
     seed: int,
     families: int,
@@ -161,15 +167,26 @@ def _simulate(
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
     rng = np.random.default_rng([seed, 2010])  # its own stream (2010: Cumbria's Check phase)
-    holidays = bank_holidays(Nation.ENGLAND_AND_WALES, first_day.year, last_day.year + 1)
+    # The service runs a year before and after the files: a family's failure demand comes
+    # months after its first contact, so a simulation starting cold on `first_day` would
+    # have too little failure demand in its first year and too much in its last. The
+    # files hold the steady middle.
+    start, end = first_day - PADDING, last_day + PADDING
+    holidays = bank_holidays(Nation.ENGLAND_AND_WALES, start.year, end.year + 1)
     period = Period(
-        np.datetime64(first_day, "D"),
-        np.datetime64(last_day, "D"),
+        np.datetime64(start, "D"),
+        np.datetime64(end, "D"),
         np.array(holidays, dtype="datetime64[D]"),
     )
-    ids, family_of = _children(rng, families, children)
-    contacts, followed = simulate(rng, len(ids), period, failure_share, len(teams))
+    # `families` come in the files' period; the padded years have their own.
+    span = (end - start).days / max((last_day - first_day).days, 1)
+    ids, family_of = _children(rng, round(families * span / (1 - NO_CONTACT)), children)
+    contacts, followed = simulate(rng, family_of, period, failure_share, len(teams))
     frame = _contact_frame(rng, contacts, followed, ids, family_of, teams)
+    # What happened after `last_day` is not known yet on it.
+    frame = _as_known_on(
+        frame.filter(pl.col("CONTACT_DATE").is_between(first_day, last_day)), last_day
+    )
     return {
         "contacts": frame.select(*DEMAND_BY_KIND["Contacts"].table.column_names),
         "assessments": _assessments(frame),
@@ -265,6 +282,30 @@ def _contact_frame(
         WHAT_MATTERS=pl.when("_recorded").then("WHAT_MATTERS"),
     )
     return frame.sort("CONTACT_DATE", "CHILD", "_failure", maintain_order=True)
+
+
+def _as_known_on(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """The contacts as the LA's records stood on `day`: decisions, assessments, help and
+    closures after it not yet made (blank), and help not yet started not given."""
+    known = pl.lit(day, pl.Date)
+
+    def by_then(column: str) -> pl.Expr:
+        return pl.when(pl.col(column) <= known).then(column)
+
+    decided = pl.col("DECISION_DATE") <= known
+    return frame.with_columns(
+        DECISION=pl.when(decided).then("DECISION"),
+        OUTCOME=pl.when(decided).then("OUTCOME"),
+        DECISION_DATE=by_then("DECISION_DATE"),
+        CLOSED_DATE=by_then("CLOSED_DATE"),
+        _has_outcome=pl.col("_has_outcome") & decided,
+        _assessed=pl.col("_assessed") & (pl.col("_started") <= known),
+        _started=by_then("_started"),
+        _authorised=by_then("_authorised"),
+        _helped=pl.col("_helped") & (pl.col("_help_start") <= known),
+        _help_start=by_then("_help_start"),
+        _help_end=by_then("_help_end"),
+    )
 
 
 def _assessments(frame: pl.DataFrame) -> pl.DataFrame:

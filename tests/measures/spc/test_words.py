@@ -24,6 +24,7 @@ from carejourney.measures.spc.types import (
     VariationIcon,
 )
 from carejourney.measures.spc.words import (
+    count_sentences,
     describe_icons,
     explain,
     format_number,
@@ -276,6 +277,21 @@ def test_too_many_and_too_few_runs() -> None:
         "Too few runs: only 4 runs of points on one side of the median in 20 points (at "
         "least 6 would be expected by chance): the process has probably changed."
     ]
+
+
+def test_only_the_first_sentences_are_written_when_asked() -> None:
+    points = make_points([10.0] * 20, labels=months(20), cl=10.0)
+    result = make_result(
+        points,
+        Signal(SignalKind.MANY_RUNS, part=1, first=1, last=20, length=17, expected=15),
+        Signal(SignalKind.FEW_RUNS, part=1, first=1, last=20, length=4, expected=6),
+        parts=[part(last=20)],
+        rules=RuleSetName.IHI,
+    )
+    every = explain(result)
+    assert len(every) == count_sentences(result) == 2
+    assert explain(result, limit=1) == every[:1]
+    assert explain(result, limit=5) == every
 
 
 def test_two_of_three_near_a_limit_on_a_control_chart_says_the_mean() -> None:

@@ -25,7 +25,7 @@ import polars as pl
 
 from carejourney.measures.spc.analysis import spc
 from carejourney.measures.spc.types import ChartType, Improvement, Series, SpcOptions, SpcResult
-from carejourney.measures.spc.words import explain, format_number
+from carejourney.measures.spc.words import count_sentences, explain, format_number
 
 FAILURE_TITLE = "Failure demand: % of contacts, by month"
 # A chart of thousands of cases can have hundreds of signals: the words list the first
@@ -73,14 +73,11 @@ class DemandChart:
 
 def _words(result: SpcResult) -> tuple[str, ...]:
     """The chart's signals in words (`spc.words.explain`), at most MAX_SENTENCES of them."""
-    sentences = explain(result)
-    if len(sentences) <= MAX_SENTENCES:
+    sentences = explain(result, limit=MAX_SENTENCES)
+    more = count_sentences(result) - len(sentences)
+    if not more:
         return tuple(sentences)
-    more = len(sentences) - MAX_SENTENCES
-    return (
-        *sentences[:MAX_SENTENCES],
-        f"And {more} more like these, all shown on the chart.",
-    )
+    return (*sentences, f"And {more} more like these, all shown on the chart.")
 
 
 def _finite(value: object) -> object:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -137,25 +138,39 @@ def centre_name(chart: ChartType) -> str:
     return "the centre line"
 
 
-def explain(result: SpcResult) -> list[str]:
+def explain(result: SpcResult, limit: int | None = None) -> list[str]:
     """One sentence per signal, part by part, in time order; for a part with no signals, one
-    sentence saying so (or that it has too few points for the runs rules to judge yet)."""
+    sentence saying so (or that it has too few points for the runs rules to judge yet).
+
+    With `limit`, only the first `limit` sentences are written (a chart of thousands of
+    cases can have hundreds of signals, and each sentence takes some work);
+    `count_sentences` says how many there are in all."""
+    return [sentence() for sentence in _sentences(result)[:limit]]
+
+
+def count_sentences(result: SpcResult) -> int:
+    """How many sentences `explain` gives for `result`, without writing them."""
+    return len(_sentences(result))
+
+
+def _sentences(result: SpcResult) -> list[Callable[[], str]]:
+    """`explain`'s sentences, each still to be written."""
     words = _Words(result)
-    sentences: list[str] = []
+    sentences: list[Callable[[], str]] = []
     shown: set[Signal] = set()
     for part in words.parts:
         own = sorted(
             (s for s in result.signals if s.part == part.part),
             key=lambda s: (s.first, s.last, s.kind),
         )
-        sentences.extend(words.signal(s) for s in own)
+        sentences.extend(partial(words.signal, s) for s in own)
         shown.update(own)
         if not own:
-            sentences.append(words.no_signal(part))
+            sentences.append(partial(words.no_signal, part))
         elif part.n_useful < MIN_USEFUL_POINTS and not any(s.kind in _RUNS_KINDS for s in own):
-            sentences.append(words.too_few_for_runs(part))
+            sentences.append(partial(words.too_few_for_runs, part))
     # A signal naming a part the result does not list is still reported, never dropped.
-    sentences.extend(words.signal(s) for s in result.signals if s not in shown)
+    sentences.extend(partial(words.signal, s) for s in result.signals if s not in shown)
     return sentences
 
 
