@@ -368,3 +368,144 @@ recorded_milestone = Table(
     comment="Milestones added or corrected in the web app, with who and when.",
 )
 Index("ix_recorded_milestone_la_child", recorded_milestone.c.la, recorded_milestone.c.child)
+
+# Quality assurance (carejourney.quality): audit programmes and the samples drawn for them,
+# case audits with their domain grades and themes, action plans and management alerts.
+audit_programme = Table(
+    "audit_programme",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("name", String(100), nullable=False),  # a short slug, unique per LA
+    Column("title", Text, nullable=False),
+    Column("template", Text, nullable=False),  # an audit template's name (or file path)
+    Column("per_month", Integer, nullable=False),  # audits a month
+    Column("method", String(20), nullable=False),  # random, stratified, drift or indicator
+    Column("stratify_by", String(20)),  # "team" when stratified
+    Column("trigger", Text),  # a drift status and rule name, or an indicator's key
+    Column("starts", Date, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    UniqueConstraint("la", "name"),
+    comment="Audit programmes: which template, how many audits a month, how cases are chosen.",
+)
+
+audit_sample = Table(
+    "audit_sample",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("programme_id", ForeignKey("audit_programme.id"), nullable=False),
+    Column("month", Date, nullable=False),  # the first of the month
+    Column("seed", Integer, nullable=False),  # the same seed draws the same cases again
+    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("drawn_by", String(200), nullable=False),
+    Column("method_note", Text, nullable=False),  # how the sample was drawn, in words
+    Column("size", Integer, nullable=False),
+    # One sample a programme a month: two people drawing it at once cannot both store one.
+    UniqueConstraint("programme_id", "month"),
+    comment="The cases drawn for a programme's month, with the seed that draws them again.",
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("child", String(100), nullable=False),
+    Column("team", Text),
+    Column("template", Text, nullable=False),
+    Column("sample_id", ForeignKey("audit_sample.id")),  # blank unless drawn in a sample
+    Column("month", Date, nullable=False),  # the first of the month the audit is for
+    Column("auditor", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # assigned, in progress or completed
+    Column("audit_date", Date),
+    Column("overall", String(50)),  # a grade value of the template's scale
+    Column("findings", Text),
+    Column("moderator", Text),  # a second person, never the auditor
+    Column("moderated_grade", String(50)),
+    Column("moderated_at", DateTime(timezone=True)),
+    Column("moderation_note", Text),
+    Column("source", String(20), nullable=False),  # web app, import or synthetic
+    Column("source_file", Text),
+    Column("source_row", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True)),
+    Column("updated_by", String(200)),
+    comment="Case audits: one child's case graded against an audit template.",
+)
+Index("ix_audit_la_child", audit.c.la, audit.c.child)
+Index("ix_audit_la_month", audit.c.la, audit.c.month)
+
+audit_grade = Table(
+    "audit_grade",
+    metadata,
+    Column("audit_id", ForeignKey("audit.id", ondelete="CASCADE"), primary_key=True),
+    Column("domain", String(100), primary_key=True),  # the template domain's key
+    Column("grade", String(50), nullable=False),
+    Column("note", Text),
+    comment="An audit's grade for each domain of its template.",
+)
+
+audit_theme = Table(
+    "audit_theme",
+    metadata,
+    Column("audit_id", ForeignKey("audit.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(20), primary_key=True),  # strength or development
+    Column("theme", String(200), primary_key=True),
+    comment="The themes an audit found: strengths and areas for development.",
+)
+
+qa_action = Table(
+    "qa_action",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("detail", Text),
+    Column("origin", String(20), nullable=False),  # audit, theme, report or alert
+    Column("audit_id", ForeignKey("audit.id")),
+    Column("alert_id", ForeignKey("management_alert.id")),  # an action from an alert
+    Column("theme", String(200)),
+    Column("owner", Text, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # open, in progress, done or dropped
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+    comment="Actions from audits, themes, reports and alerts, with owner, due date and status.",
+)
+
+qa_action_note = Table(
+    "qa_action_note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", ForeignKey("qa_action.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("status", String(20)),  # the status the action was given with the note, if any
+    comment="Progress notes on an action, each with who wrote it and when.",
+)
+
+management_alert = Table(
+    "management_alert",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("la", String(20), nullable=False),
+    Column("child", String(100), nullable=False),
+    Column("concern", String(50), nullable=False),  # drift, no contingency plan, ...
+    Column("detail", Text),
+    Column("raised_by", String(200), nullable=False),
+    Column("raised_role", String(100), nullable=False),  # IRO, CP chair or another role
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("manager", Text),  # who must respond
+    Column("responded_at", DateTime(timezone=True)),
+    Column("response", Text),
+    Column("responded_by", String(200)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolution", Text),
+    comment="Management alerts an IRO or CP chair raised about a child's plan, and the answers.",
+)
+Index("ix_management_alert_la_child", management_alert.c.la, management_alert.c.child)
