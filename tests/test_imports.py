@@ -214,3 +214,21 @@ def test_an_allocation_list_gives_each_child_a_team(engine: Engine, tmp_path: Pa
         ("1", "Permanence North"),
         ("2", "Permanence North"),
     ]
+
+
+def test_an_audit_spreadsheet_among_the_returns_is_passed_over_with_a_pointer(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = minimal_return(tmp_path / "returns")
+    write_table(
+        folder / "audits.csv",
+        """
+CHILD | AUDIT_DATE | AUDITOR | TEAM  | OVERALL
+1     | 03/03/2025 | A Smith | North | Good
+""",
+    )
+    outcome = imports.import_returns(engine, [folder], la="931")
+    assert outcome.stored
+    [problem] = [p for p in outcome.problems if p.file.endswith("audits.csv")]
+    assert problem.code == "file-audits"
+    assert "carejourney audits import" in problem.message

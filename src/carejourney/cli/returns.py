@@ -188,14 +188,18 @@ def synth_command(
     no_demand: Annotated[
         bool, typer.Option("--no-demand", help="Write no demand files, only the returns.")
     ] = False,
+    no_audits: Annotated[
+        bool, typer.Option("--no-audits", help="Write no audit spreadsheet.")
+    ] = False,
 ) -> None:
     """Write a synthetic local authority's SSDA903 returns (CSV, every table, linked years),
-    its tracker and allocation list, and its demand files.
+    its tracker and allocation list, its demand files and a year of case audits.
 
     Every child is invented. The files pass carejourney's own checks. The demand files
     (contacts, assessments, help provided and the CIN census modules, in a `demand` folder)
     cover the last two collection years; some of the looked-after children are among the
-    families in them.
+    families in them. The audit spreadsheet (`audits.csv`, for `carejourney audits
+    import`) holds 20 audits a month of the allocated children over the last 12 months.
 
     Example: `carejourney synth demo-returns --children 500 --years 5 --seed 7`
     """
@@ -227,6 +231,10 @@ def synth_command(
             failure_share=failure_demand,
             children=pl.read_csv(looked_after, infer_schema=False)["CHILD"].to_list(),
         )
+    if not no_audits:
+        from carejourney.synth.audits import write_for_returns
+
+        written.append(write_for_returns(outdir, seed=seed, la=la, last_day=year_end(final)))
     console.print(f"Wrote {len(written)} files for LA {la} to {outdir}.")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from carejourney.schema.allocation import ALLOCATION
+from carejourney.schema.audits import AUDIT_SHEET
 from carejourney.schema.demand import DEMAND_TABLES
 from carejourney.schema.ssda903 import TABLES
 from carejourney.schema.tracker import TRACKER
@@ -73,6 +74,15 @@ def read_csv(file: SourceFile) -> tuple[list[RawTable], list[Problem]]:
         ]
     headings = [h.strip().upper().lstrip("\ufeff") for h in frame.columns]
     table = recognise(headings)
+    if table is None and _has_required(AUDIT_SHEET, {spelling_key(h) for h in headings}):
+        return [], [
+            warning(
+                file.name,
+                "file-audits",
+                "This is an audit spreadsheet: import it with `carejourney audits import`, "
+                "or on the Audits page of the web app. It was not read here.",
+            )
+        ]
     if table is None:
         return [], [
             warning(
