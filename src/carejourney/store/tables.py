@@ -253,6 +253,10 @@ access_log = Table(
     comment="Append-only record of every view of a child's record, download and change.",
 )
 Index("ix_access_log_child", access_log.c.la, access_log.c.child)
+# The auditor's page searches by time and by person: the log grows by a row for every child
+# a drift list shows, so these must not be read whole.
+Index("ix_access_log_at", access_log.c.at)
+Index("ix_access_log_who", access_log.c.who)
 
 # Quality-improvement aims, their measures and PDSA cycles (carejourney.improvement). They
 # hold words, dates and figures about a service, never anything about an individual child:
