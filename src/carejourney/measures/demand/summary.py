@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -106,7 +107,6 @@ class DemandSummary:
     what_matters_by_month: pl.DataFrame
     failure_chart: DemandChart
     help_chart: DemandChart
-    assessment_chart: DemandChart
 
     AGGREGATES = (
         "shares_by_month",
@@ -121,6 +121,15 @@ class DemandSummary:
         "what_matters",
         "what_matters_by_month",
     )
+
+    @cached_property
+    def assessment_chart(self) -> DemandChart:
+        """The end-to-end days to the right assessment, drawn only when asked for: the
+        report and the page show the days to the right help, and a large LA's cases make
+        each chart a few tenths of a second."""
+        return capability_chart(
+            self.cases, self.period_start, self.as_at, redesign=self.redesign, to="assessment"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (dates as ISO text, no NaN): the period, rules, headline, aggregate
@@ -192,9 +201,6 @@ def summarise(
 
     found_cases = flow.cases(known, timeliness.assessments_of(data), data.help, as_at, back)
     help_chart = capability_chart(found_cases, start, as_at, redesign=redesign)
-    assessment_chart = capability_chart(
-        found_cases, start, as_at, redesign=redesign, to="assessment"
-    )
     ends = flow.end_to_end(found_cases, start, as_at)
 
     referral_list, referral_source = referrals_of_known(data, as_at)
@@ -280,7 +286,6 @@ def summarise(
         what_matters_by_month=matters.what_matters_by_month(classified, month_list),
         failure_chart=failure_chart(by_month, redesign),
         help_chart=help_chart,
-        assessment_chart=assessment_chart,
     )
 
 
