@@ -10,6 +10,7 @@ routes get this session's CSRF token and an otherwise empty form.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -19,13 +20,18 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import func, select
 
+from carejourney.quality.actions import ActionInput, add_action
+from carejourney.quality.alerts import raise_alert
+from carejourney.quality.audits import AuditInput, record_audit
+from carejourney.quality.audits import Status as AuditStatus
+from carejourney.quality.programme import Method, Programme, add_programme
 from carejourney.store.tables import access_log, import_batch
 from carejourney.web import routes
 from carejourney.web.accounts import find_account
 from carejourney.web.permissions import Allow, Public
 from carejourney.web.roles import ALL_ROLES, Role
 from tests.web.browser.conftest import add_sample_aim, sample_child_of
-from tests.web.conftest import USERNAMES, Web, csrf_from, sign_in
+from tests.web.conftest import LA, USERNAMES, Web, csrf_from, sign_in
 
 # The administrator goes last: an admin form posted empty may change another account.
 ROLES: list[Role | None] = [
@@ -81,6 +87,28 @@ def samples(web: Web) -> dict[str, str]:
         assert manager is not None
         batch = conn.execute(select(func.min(import_batch.c.id))).scalar_one()
         child = sample_child_of(conn)
+        action = add_action(
+            conn, LA, ActionInput("Update chronologies", "Head of Service", dt.date(2026, 6, 30))
+        )
+        # Raised by the demo reviewing officer, who may resolve it.
+        alert = raise_alert(
+            conn, LA, child, "drift", role="IRO", who=USERNAMES[Role.REVIEWING_OFFICER]
+        )
+        # An audit of the sample child assigned to the practitioner, in the team manager's
+        # team: each role that may open it does (the others are told it is not found).
+        audit = record_audit(
+            conn,
+            LA,
+            AuditInput(
+                child, "Pat Practitioner", month=dt.date(2026, 11, 1), status=AuditStatus.ASSIGNED
+            ),
+            who="tests",
+        )
+        programme = add_programme(
+            conn,
+            LA,
+            Programme("sample", "Sample", "case-audit", 2, Method.RANDOM, dt.date(2025, 4, 1)),
+        )
     return {
         "child": child,
         "aim": aim,
@@ -88,6 +116,10 @@ def samples(web: Web) -> dict[str, str]:
         "account": str(manager.id),
         "batch": str(batch),
         "name": MISSING_REPORT,
+        "action": str(action.id),
+        "alert": str(alert.id),
+        "audit": str(audit.id),
+        "programme": programme.name,
     }
 
 
@@ -124,7 +156,8 @@ def test_every_route_declares_exactly_one_allow_or_public(web: Web) -> None:
 
 
 def test_every_path_parameter_has_a_sample(web: Web) -> None:
-    values = dict.fromkeys(["child", "aim", "cycle", "account", "batch", "name"], "x")
+    names = ["child", "aim", "cycle", "account", "batch", "name", "action", "alert"]
+    values = dict.fromkeys([*names, "audit", "programme"], "x")
     for path, _ in api_routes(web.app):
         fill(path, values)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from carejourney.cli import aims as _aims  # noqa: F401
+from carejourney.cli import audits as _audits  # noqa: F401
 from carejourney.cli import costs as _costs  # noqa: F401
 from carejourney.cli import demand as _demand  # noqa: F401
 from carejourney.cli import journeys as _journeys  # noqa: F401  (registers its commands)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from carejourney.config.audits import load_template, scales
+from carejourney.schema.audits import audit_table
 from carejourney.schema.demand import CODE_LISTS as DEMAND_CODE_LISTS
 from carejourney.schema.demand import DEMAND_FILES, DemandFile
 from carejourney.schema.milestones import DECLARED
@@ -53,7 +55,66 @@ def render_markdown() -> str:
         lines += _code_list_section(code_list, users)
     lines += _tracker_section()
     lines += _demand_section()
+    lines += _audit_section()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _audit_section() -> list[str]:
+    """The audit spreadsheet (`carejourney audits import`) for the default template, and
+    the grades of the shipped scales."""
+    template = load_template()
+    table = audit_table(template)
+    lines = [
+        "## Audit spreadsheet",
+        "",
+        "The case-audit spreadsheet an LA keeps, imported with `carejourney audits import` "
+        "(CSV, or the first sheet of an Excel workbook with these columns): one row per audit. "
+        "Headings are read in any case and with spaces for underscores (`Audit date` is "
+        "`AUDIT_DATE`). There is one grade column per domain of the audit template, headed "
+        "by the domain's key or its title (`VOICE_OF_THE_CHILD` or `Voice of the child`); "
+        "grades are written as the scale's value or label, in any case. An audit is the "
+        "audit of that child, on that date, by that auditor: importing the file again "
+        "updates those audits rather than adding them twice. Any error stores nothing. "
+        "How to use your own template and scale: `docs/audits.md`.",
+        "",
+        f"- Key: {_names(table.key)} (identifies an audit).",
+        f"- Columns for the default template, {template.name} ({template.title}); another "
+        "template has its own domains' columns in their place.",
+        '- `STRENGTHS` and `DEVELOPMENT` hold themes separated by ";"; a theme the template '
+        "does not list is kept, with a warning that it is new.",
+        "",
+    ]
+    headings = ["Column", "Type", "Required", "Personal data", "Description"]
+    rows = [
+        [
+            f"`{c.name}`",
+            _kind_text(c),
+            "yes" if c.required else "",
+            "yes" if c.personal else "",
+            c.description,
+        ]
+        for c in table.columns
+    ]
+    lines += [f"### {table.name}: the {template.name} template", "", table.description, ""]
+    lines += [*_grid(headings, rows), "", "### Grading scales", ""]
+    lines += [
+        "Each template grades on a scale; which grades count as good or better is set in "
+        "the scale. Accepted: the value, the label or another spelling listed, in any case.",
+        "",
+    ]
+    scale_rows = [
+        [
+            scale.label,
+            f"`{grade.value}`",
+            grade.label,
+            ", ".join(grade.also),
+            "yes" if grade.good else "no",
+        ]
+        for scale in scales()
+        for grade in scale.grades
+    ]
+    lines += _grid(["Scale", "Value", "Label", "Also accepted", "Good or better"], scale_rows)
+    return [*lines, ""]
 
 
 def _demand_section() -> list[str]:

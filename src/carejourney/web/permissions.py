@@ -6,6 +6,11 @@ prove the declarations hold. `may_see_child` applies the role's child scope
 (`roles.ChildScope`) to one child, and `refuse_child` records a refusal in the access log
 (committed before it raises):
 asking for a child's record by URL is itself worth knowing about.
+
+Auditors see the cases they audit: a person with a case audit assigned to them (the audit's
+auditor is their user name or display name) may open that audit, and read that child's
+record, whatever their role's scope (`audited_children`, `may_see_child(audited=True)`,
+`AuditScope`). Reading only: the change a role may make stays within its own scope.
 """
 
 from __future__ import annotations
@@ -19,18 +24,23 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, select
 
 from carejourney.store import access
-from carejourney.store.tables import allocation
+from carejourney.store.tables import allocation, audit
 from carejourney.web.accounts import Account, get_account
 from carejourney.web.roles import ALL_ROLES, ChildScope, Role, scope_of
 
 __all__ = [
+    "SEES_EVERY_AUDIT",
     "Allow",
+    "AuditScope",
     "Forbidden",
     "NotSignedIn",
     "Public",
     "Viewer",
     "allow",
+    "audit_scope",
+    "audited_children",
     "child_filter",
+    "is_assigned",
     "may_see_child",
     "public",
     "refuse_child",
@@ -168,9 +178,99 @@ def child_filter(conn: Connection, viewer: Viewer, la: str, column: str = "CHILD
     return pl.col(column).is_in(sorted(children))
 
 
-def may_see_child(conn: Connection, viewer: Viewer, la: str, child: str) -> bool:
+def may_see_child(
+    conn: Connection, viewer: Viewer, la: str, child: str, *, audited: bool = False
+) -> bool:
+    """Whether the viewer may see the child's record by ID: within their role's scope, or,
+    with `audited` (for reading the record, never for changing it), because a case audit of
+    the child is assigned to them."""
     children = visible_children(conn, viewer, la)
-    return children is None or child in children
+    if children is None or child in children:
+        return True
+    return audited and child in audited_children(conn, viewer, la)
+
+
+# --- case audits ------------------------------------------------------------------------
+
+# Roles that see every case audit of their LA: the QA lead runs the programme; a manager
+# and the (access-log) auditor read them. Anyone else sees the audits assigned to them, and
+# a team manager their team's too.
+SEES_EVERY_AUDIT = frozenset({Role.QA_LEAD, Role.MANAGER, Role.AUDITOR})
+
+
+def _folded(name: str | None) -> str:
+    """A person's name as compared: any case, spaces run together (as `_folded_expr`)."""
+    return " ".join((name or "").split()).lower()
+
+
+def _folded_expr(column: str) -> pl.Expr:
+    return pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+
+
+def _names(viewer: Viewer) -> list[str]:
+    """How an audit may name the viewer as its auditor: their user name or display name."""
+    names = (viewer.account.username, viewer.account.display_name)
+    return sorted({_folded(n) for n in names if _folded(n)})
+
+
+def is_assigned(viewer: Viewer, auditor: str | None) -> bool:
+    """Whether an audit whose auditor is written `auditor` is the viewer's own."""
+    return _folded(auditor) in _names(viewer)
+
+
+def audited_children(conn: Connection, viewer: Viewer, la: str) -> set[str]:
+    """The children of LA `la` with a case audit (of any status) assigned to the viewer."""
+    if viewer.account.la is not None and viewer.account.la != la:
+        return set()
+    # Auditors' names are typed by people (a sample's list of auditors, a spreadsheet), so
+    # they are matched as `is_assigned` matches them, in Python: an LA has a few dozen.
+    names = select(audit.c.auditor).where(audit.c.la == la).distinct()
+    mine = [a for a in conn.execute(names).scalars() if is_assigned(viewer, a)]
+    if not mine:
+        return set()
+    query = select(audit.c.child).where(audit.c.la == la, audit.c.auditor.in_(mine))
+    return set(conn.execute(query.distinct()).scalars())
+
+
+@dataclass(frozen=True)
+class AuditScope:
+    """Which case audits of one LA the viewer may open: all of them (`every`), or those
+    assigned to them (`names`), of their team (`team`) or of the children they may see by
+    their team (`children`)."""
+
+    every: bool
+    names: frozenset[str] = frozenset()
+    team: str | None = None
+    children: frozenset[str] = frozenset()
+
+    def sees(self, auditor: str | None, team: str | None, child: str) -> bool:
+        """Whether the viewer may open an audit of `child` by `auditor` in `team`."""
+        if self.every or _folded(auditor) in self.names:
+            return True
+        return self.team is not None and (team == self.team or child in self.children)
+
+    def expr(self) -> pl.Expr:
+        """`sees` as a polars filter over a table of audits (columns auditor, team, child)."""
+        if self.every:
+            return pl.lit(True)
+        mine = _folded_expr("auditor").is_in(sorted(self.names))
+        if self.team is None:
+            return mine.fill_null(False)
+        theirs = (pl.col("team") == self.team) | pl.col("child").is_in(sorted(self.children))
+        return (mine | theirs).fill_null(False)
+
+
+def audit_scope(conn: Connection, viewer: Viewer, la: str) -> AuditScope:
+    """The audits of LA `la` the viewer may open (none in an LA that is not theirs)."""
+    if viewer.account.la is not None and viewer.account.la != la:
+        return AuditScope(every=False)
+    if viewer.role in SEES_EVERY_AUDIT:
+        return AuditScope(every=True)
+    names = frozenset(_names(viewer))
+    if viewer.role is Role.TEAM_MANAGER and viewer.account.team:
+        team = viewer.account.team
+        return AuditScope(False, names, team, frozenset(_allocated(conn, viewer, la)))
+    return AuditScope(False, names)
 
 
 def refuse_child(engine: Engine, viewer: Viewer, la: str, child: str, request: Request) -> NoReturn:

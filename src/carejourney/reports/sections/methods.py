@@ -99,6 +99,16 @@ HOW = (
         "Due dates and drift",
     ),
     Method(
+        "Demand as families experience it",
+        "Contacts, assessments, help and CIN census referrals loaded with `carejourney "
+        "demand import`: value and failure demand (recorded by teams, else suggested by the "
+        "demand rules), right first time, end-to-end days per case, re-referrals within 12 "
+        "months, and decisions and assessments against Working Together's 1 and 45 working "
+        "days.",
+        METHODS_DOC,
+        "Demand as families experience it",
+    ),
+    Method(
         "Adopters' journey",
         "Ofsted Annex A list 11: enquiry, registration, stage 1, stage 2, approval, match "
         "and placement dates per adopter household, against 2 and 4 months.",
@@ -118,6 +128,14 @@ HOW = (
         "their trend at each quarter-end as a p chart with Anhøj's rules.",
         METHODS_DOC,
         "Placement stability",
+    ),
+    Method(
+        "Quality assurance",
+        "Case audits recorded in the web app or imported with `carejourney audits import`: "
+        "the monthly share graded good or better as a p chart with Anhøj's rules, themes, "
+        "overdue actions by owner, and indicators beside audits against the LA's benchmarks.",
+        METHODS_DOC,
+        "Quality assurance",
     ),
     Method(
         "Resources",

@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from carejourney.journeys import recorded
 from carejourney.journeys.stored import Journeys
+from carejourney.quality.alerts import open_alerts
 from carejourney.schema.milestones import MILESTONES_BY_NAME
 from carejourney.schema.ssda903_codes import ETHNIC, LS, PLACE, REC, SEX
 from carejourney.schema.types import CodeList
@@ -71,11 +72,14 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def check_child(request: Request, viewer: Viewer, la: str, child: str) -> None:
-    """Refuse (and log the refusal) unless the child is in the viewer's scope."""
+def check_child(
+    request: Request, viewer: Viewer, la: str, child: str, audited: bool = False
+) -> None:
+    """Refuse (and log the refusal) unless the child is in the viewer's scope, or, when
+    `audited` (reading only), one whose case audit is assigned to the viewer."""
     engine = engine_of(request)
     with engine.connect() as conn:
-        allowed = may_see_child(conn, viewer, la, child)
+        allowed = may_see_child(conn, viewer, la, child, audited=audited)
     if not allowed:
         refuse_child(engine, viewer, la, child, request)
 
@@ -110,14 +114,17 @@ def show(
     status_code: int = 200,
 ) -> Response:
     la = _la(request, viewer)
-    check_child(request, viewer, la, child)
+    check_child(request, viewer, la, child, audited=True)  # auditors read the cases they audit
     engine = engine_of(request)
     with engine.connect() as conn:
         journeys = child_journeys(request, conn, la, child)
+        # Changes only within the role's own scope: an audit assigned grants reading.
+        may_change = viewer.role in CHANGE_ROLES and may_see_child(conn, viewer, la, child)
         if not _known(journeys, conn, child):
             raise HTTPException(404)
         drift = drift_for(request, conn, la, None)
         rows = recorded.history(conn, la, child)
+        alerts = open_alerts(conn, la, child)  # management alerts not yet resolved
     with engine.begin() as conn:
         access.record(conn, "viewed record", who=viewer.who, la=la, child=child)
     due = drift.rows.filter(pl.col("CHILD") == child).sort("period", "due_date", "rule")
@@ -132,7 +139,7 @@ def show(
         "several_sets": drift.rows["rule_set"].n_unique() > 1,
         "current": [r for r in rows if r.current],
         "history": changes(rows),
-        "may_change": viewer.role in CHANGE_ROLES,
+        "may_change": may_change,
         "choices": _choices(),
         "label": _label,
         "when": when,
@@ -141,6 +148,8 @@ def show(
         "done": DONE.get(request.query_params.get("changed", "")),
         "action": lambda what: child_url(child, la).replace("?", f"/milestones{what}?", 1),
         "today": dt.date.today(),
+        "alerts": alerts,
+        "may_raise_alert": viewer.role is Role.REVIEWING_OFFICER,
     }
     title = f"Child {child}"
     return render(
