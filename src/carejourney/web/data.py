@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import polars as pl
 from fastapi import Request
 from sqlalchemy import Connection, func, select
+from starlette.exceptions import HTTPException
 
 from carejourney.journeys.stored import Journeys, load
 from carejourney.store import queries
@@ -52,6 +53,20 @@ def chosen_la(request: Request, conn: Connection, viewer: Viewer) -> str | None:
             request.session["la"] = wanted
             return wanted
     return las[0] if las else None
+
+
+def la_or_404(request: Request, conn: Connection, viewer: Viewer) -> str:
+    """`chosen_la`, for a page that is about one LA: not found when the viewer may see none."""
+    la = chosen_la(request, conn, viewer)
+    if la is None:
+        raise HTTPException(404)
+    return la
+
+
+def page_la(request: Request, viewer: Viewer) -> str:
+    """`la_or_404` on a connection of its own."""
+    with engine_of(request).connect() as conn:
+        return la_or_404(request, conn, viewer)
 
 
 def data_version(conn: Connection, la: str) -> Hashable:

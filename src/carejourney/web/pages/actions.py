@@ -44,7 +44,7 @@ from carejourney.quality.alerts import UK_TIME, AlertError, get_alert
 from carejourney.quality.audits import AuditError, get_audit
 from carejourney.sources.values import read_date
 from carejourney.store import access
-from carejourney.web.data import chosen_la, las_for
+from carejourney.web.data import chosen_la, las_for, page_la
 from carejourney.web.permissions import Forbidden, Viewer, allow, engine_of
 from carejourney.web.roles import Role
 from carejourney.web.templating import render
@@ -206,7 +206,7 @@ def new_action_page(request: Request, viewer: Annotated[Viewer, allow(*ADDERS)])
     form = dict.fromkeys(FIELDS, "")
     form["origin"] = Origin.REPORT.value
     errors: dict[str, str] = {}
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     with engine_of(request).connect() as conn:
         if params.get("audit"):
             form.update(origin=Origin.AUDIT.value, audit=params["audit"].strip())
@@ -239,7 +239,7 @@ def add_action_page(
         "theme": theme,
         "detail": detail,
     }
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     action, errors = read_action_form(form)
     if action is not None:
         try:
@@ -307,7 +307,7 @@ def read_action_form(form: Mapping[str, str]) -> tuple[ActionInput | None, dict[
 def action_page(
     request: Request, action: int, viewer: Annotated[Viewer, allow(*VIEWERS)]
 ) -> Response:
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     with engine_of(request).connect() as conn:
         found = _action_or_404(conn, la, action)
     notice = "The action was added." if request.query_params.get("added") else None
@@ -327,7 +327,7 @@ def note_page(
     new_owner: Annotated[str, Form()] = "",
 ) -> Response:
     form = {"note": note, "status": status, "new_due": new_due, "new_owner": new_owner}
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     errors: dict[str, str] = {}
     if not note.strip():
         errors["note"] = "Write what has been done, or why the action changed."
@@ -428,14 +428,6 @@ def uk_time(moment: dt.datetime | None) -> str:
 
 def _date(text: str) -> dt.date | None:
     return read_date(text)
-
-
-def _la(request: Request, viewer: Viewer) -> str:
-    with engine_of(request).connect() as conn:
-        la = chosen_la(request, conn, viewer)
-    if la is None:
-        raise HTTPException(404)
-    return la
 
 
 def _action_or_404(conn: Connection, la: str, number: int) -> Action:

@@ -37,7 +37,7 @@ from carejourney.quality.alerts import (
 )
 from carejourney.schema.types import Nation
 from carejourney.store import access
-from carejourney.web.data import chosen_la, journeys_for, las_for
+from carejourney.web.data import chosen_la, journeys_for, las_for, page_la
 from carejourney.web.pages.actions import ADDERS, uk_time
 from carejourney.web.pages.drift import rule_sets_of
 from carejourney.web.permissions import (
@@ -146,7 +146,7 @@ def times_summary(times: pl.DataFrame) -> dict[str, Any]:
 @router.get("/alerts/new")
 def new_alert_page(request: Request, viewer: Annotated[Viewer, allow(*RAISERS)]) -> Response:
     child = request.query_params.get("child", "").strip()
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     if child:
         _check_child(request, viewer, la, child)
     form = {"child": child, "concern": "", "detail": "", "role": ROLES[0], "other_role": ""}
@@ -173,7 +173,7 @@ def raise_alert_page(
         "other_role": other_role,
         "manager": manager,
     }
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     errors = read_alert_form(form)
     engine = engine_of(request)
     if not errors:
@@ -226,7 +226,7 @@ def read_alert_form(form: Mapping[str, str]) -> dict[str, str]:
 def alert_page(
     request: Request, alert: int, viewer: Annotated[Viewer, allow(*VIEWERS)]
 ) -> Response:
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     found = _alert_or_404(request, la, alert)
     _check_child(request, viewer, la, found.child)
     with engine_of(request).begin() as conn:
@@ -252,7 +252,7 @@ def respond_page(
     viewer: Annotated[Viewer, allow(*RESPONDERS)],
     response: Annotated[str, Form()] = "",
 ) -> Response:
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     found = _alert_or_404(request, la, alert)
     form = {"response": response, "resolution": ""}
     if not response.strip():  # nothing to store: say so before anything else
@@ -274,7 +274,7 @@ def resolve_page(
     viewer: Annotated[Viewer, allow(*RESOLVERS)],
     resolution: Annotated[str, Form()] = "",
 ) -> Response:
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     found = _alert_or_404(request, la, alert)
     form = {"response": "", "resolution": resolution}
     if not resolution.strip():
@@ -329,14 +329,6 @@ def _scope_words(viewer: Viewer) -> str | None:
     if viewer.role is Role.PRACTITIONER:
         return "Alerts about your own children only."
     return None
-
-
-def _la(request: Request, viewer: Viewer) -> str:
-    with engine_of(request).connect() as conn:
-        la = chosen_la(request, conn, viewer)
-    if la is None:
-        raise HTTPException(404)
-    return la
 
 
 def _alert_or_404(request: Request, la: str, number: int) -> Alert:

@@ -53,7 +53,8 @@ from carejourney.schema.audits import THEME_SEPARATOR
 from carejourney.sources.values import read_date
 from carejourney.store import access
 from carejourney.store.tables import audit_programme, audit_sample
-from carejourney.web.pages.audits import audit_sections, grade_words, la_or_404, link_if_allowed
+from carejourney.web.data import la_or_404
+from carejourney.web.pages.audits import audit_sections, grade_words, link_if_allowed
 from carejourney.web.pages.child import VIEW_ROLES as RECORD_ROLES
 from carejourney.web.permissions import (
     Viewer,

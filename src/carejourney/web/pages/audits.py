@@ -23,7 +23,6 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Request
 from sqlalchemy import Connection, func, select
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from carejourney.config.audits import (
@@ -45,7 +44,7 @@ from carejourney.reports.charts import Marker, render
 from carejourney.reports.disclosure import DisclosureRules, protect_count, protect_counts
 from carejourney.sources.values import read_date
 from carejourney.store.tables import audit, management_alert, qa_action, qa_action_note
-from carejourney.web.data import cached, chosen_la, las_for
+from carejourney.web.data import cached, chosen_la, la_or_404, las_for
 from carejourney.web.permissions import Viewer, allow, engine_of
 from carejourney.web.roles import ALL_ROLES, ChildScope
 from carejourney.web.templating import render as render_page
@@ -77,13 +76,6 @@ def audit_sections(request: Request, viewer: Viewer) -> list[tuple[str, str]]:
         for path, label in SECTIONS
         if viewer.role in (route_roles(request.app, path) or ())
     ]
-
-
-def la_or_404(request: Request, conn: Connection, viewer: Viewer) -> str:
-    la = chosen_la(request, conn, viewer)
-    if la is None:
-        raise HTTPException(404)
-    return la
 
 
 def audits_version(conn: Connection, la: str) -> Hashable:

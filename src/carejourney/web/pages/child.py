@@ -30,7 +30,7 @@ from carejourney.schema.milestones import MILESTONES_BY_NAME
 from carejourney.schema.ssda903_codes import ETHNIC, LS, PLACE, REC, SEX
 from carejourney.schema.types import CodeList
 from carejourney.store import access
-from carejourney.web.data import child_journeys, chosen_la, journeys_for
+from carejourney.web.data import child_journeys, journeys_for, page_la
 from carejourney.web.pages.drift import child_url, drift_for, parse_date, shown_rows
 from carejourney.web.permissions import (
     Viewer,
@@ -84,14 +84,6 @@ def check_child(
         refuse_child(engine, viewer, la, child, request)
 
 
-def _la(request: Request, viewer: Viewer) -> str:
-    with engine_of(request).connect() as conn:
-        la = chosen_la(request, conn, viewer)
-    if la is None:
-        raise HTTPException(404)
-    return la
-
-
 def _known(journeys: Journeys, conn: Connection, child: str) -> bool:
     frames = (journeys.children, journeys.periods, journeys.allocations)
     if any(frame.filter(pl.col("CHILD") == child).height for frame in frames):
@@ -113,7 +105,7 @@ def show(
     form: FormState | None = None,
     status_code: int = 200,
 ) -> Response:
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     check_child(request, viewer, la, child, audited=True)  # auditors read the cases they audit
     engine = engine_of(request)
     with engine.connect() as conn:
@@ -319,7 +311,7 @@ def _change(
 ) -> Response:
     """Make a change in one transaction with its access-log entry, then show the record
     again; a change that cannot be made stores nothing and shows the form with its errors."""
-    la = _la(request, viewer)
+    la = page_la(request, viewer)
     check_child(request, viewer, la, child)
     if form.errors:
         return show(request, viewer, child, form, status_code=400)

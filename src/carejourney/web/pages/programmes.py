@@ -40,8 +40,8 @@ from carejourney.quality.programme import (
     schedule,
 )
 from carejourney.store import access
-from carejourney.web.data import journeys_for, las_for
-from carejourney.web.pages.audits import audit_sections, la_or_404
+from carejourney.web.data import journeys_for, la_or_404, las_for
+from carejourney.web.pages.audits import audit_sections
 from carejourney.web.permissions import SEES_EVERY_AUDIT, Viewer, allow, engine_of
 from carejourney.web.roles import Role
 from carejourney.web.templating import render
