@@ -28,6 +28,7 @@ from sqlalchemy.engine import RowMapping
 
 from carejourney.store.access import current_user
 from carejourney.store.tables import audit, qa_action, qa_action_note
+from carejourney.store.times import stored_utc
 
 TITLE_LIMIT = 300  # characters: a title names the action; the detail says more
 
@@ -276,7 +277,7 @@ def actions_frame(actions: Sequence[Action]) -> pl.DataFrame:
             a.theme,
             a.audit_id,
             a.detail,
-            _utc(a.closed_at),
+            stored_utc(a.closed_at),
         )
         for a in actions
     ]
@@ -313,13 +314,6 @@ def qa_meeting(actions: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
     )
 
 
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives back times without a zone: they were stored in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
-
-
 def _action(row: RowMapping) -> Action:
     return Action(
         id=row["id"],
@@ -332,7 +326,7 @@ def _action(row: RowMapping) -> Action:
         owner=row["owner"],
         due=row["due"],
         status=Status(row["status"]),
-        created_at=_utc(row["created_at"]),
+        created_at=stored_utc(row["created_at"]),
         created_by=row["created_by"],
-        closed_at=_utc(row["closed_at"]),
+        closed_at=stored_utc(row["closed_at"]),
     )

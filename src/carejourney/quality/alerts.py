@@ -27,7 +27,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import Connection, insert, select, update
@@ -37,9 +36,8 @@ from carejourney.measures.calendar import working_days_between
 from carejourney.schema.types import Nation
 from carejourney.store import access
 from carejourney.store.tables import management_alert
+from carejourney.store.times import UK, UK_TIME, stored_utc
 
-UK_TIME = "Europe/London"
-_UK = ZoneInfo(UK_TIME)
 ROLES = ("IRO", "CP chair")  # the usual roles; another role may be written in
 AWAITING_RESPONSE, RESPONDED, RESOLVED = "awaiting response", "responded", "resolved"
 
@@ -320,7 +318,7 @@ def _when(at: dt.datetime | None) -> dt.datetime:
     if at is None:
         return dt.datetime.now(dt.UTC)
     if at.tzinfo is None:
-        at = at.replace(tzinfo=_UK)
+        at = at.replace(tzinfo=UK)
     moment = at.astimezone(dt.UTC)
     if moment > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
         raise AlertError(f"{_day(moment):%d/%m/%Y} is in the future: record it once it happens.")
@@ -338,18 +336,11 @@ def _after(alert: Alert, moment: dt.datetime, what: str) -> dt.datetime:
 
 def _day(moment: dt.datetime) -> dt.date:
     """The UK calendar date of a UTC time."""
-    return moment.astimezone(_UK).date()
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives back times without a zone: they were stored in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK).date()
 
 
 def _alert(row: RowMapping) -> Alert:
-    raised_at = _utc(row["raised_at"])
+    raised_at = stored_utc(row["raised_at"])
     assert raised_at is not None
     return Alert(
         id=row["id"],
@@ -361,9 +352,9 @@ def _alert(row: RowMapping) -> Alert:
         raised_role=row["raised_role"],
         raised_at=raised_at,
         manager=row["manager"],
-        responded_at=_utc(row["responded_at"]),
+        responded_at=stored_utc(row["responded_at"]),
         response=row["response"],
         responded_by=row["responded_by"],
-        resolved_at=_utc(row["resolved_at"]),
+        resolved_at=stored_utc(row["resolved_at"]),
         resolution=row["resolution"],
     )

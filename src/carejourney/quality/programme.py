@@ -75,6 +75,7 @@ from carejourney.quality.sampling import eligible_children as eligible_children
 from carejourney.quality.sampling import shares as shares
 from carejourney.store import access
 from carejourney.store.tables import audit, audit_programme, audit_sample, qa_action
+from carejourney.store.times import stored_utc
 
 ASSIGNED = Status.ASSIGNED.value  # an audit's status until its auditor starts it
 
@@ -714,14 +715,9 @@ def _programme(row: RowMapping) -> Programme:
         trigger=row["trigger"],
         starts=row["starts"],
         active=bool(row["active"]),
-        created_at=_utc(row["created_at"]),
+        created_at=stored_utc(row["created_at"]),
         created_by=row["created_by"],
     )
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite gives back times without a zone: they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _sample(row: RowMapping) -> Sample:
@@ -730,7 +726,7 @@ def _sample(row: RowMapping) -> Sample:
         programme_id=row["programme_id"],
         month=row["month"],
         seed=row["seed"],
-        drawn_at=_utc(row["drawn_at"]),
+        drawn_at=stored_utc(row["drawn_at"]),
         drawn_by=row["drawn_by"],
         method_note=row["method_note"],
         size=row["size"],

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import ColumnElement, Engine, Select, func, select
@@ -23,6 +22,7 @@ from starlette.responses import Response, StreamingResponse
 
 from carejourney.store import access
 from carejourney.store.tables import access_log
+from carejourney.store.times import UK, uk_time
 from carejourney.web.data import las_for
 from carejourney.web.permissions import Viewer, allow, engine_of
 from carejourney.web.roles import Role
@@ -32,21 +32,6 @@ router = APIRouter()
 
 PAGE_SIZE = 100
 RECENT = 10_000  # the actions offered as suggestions come from this many latest entries
-
-
-def _uk() -> dt.tzinfo:
-    try:
-        return ZoneInfo("Europe/London")
-    except ZoneInfoNotFoundError:  # no time zone data on this system (tzdata from PyPI has it)
-        return dt.UTC
-
-
-UK = _uk()
-
-
-def uk_time(at: dt.datetime) -> dt.datetime:
-    """A stored time (UTC; SQLite gives it back without a zone) in UK time."""
-    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(UK)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, NoReturn
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from fastapi import APIRouter, Form, Request
@@ -40,10 +39,11 @@ from carejourney.quality.actions import (
     qa_meeting,
     update_action,
 )
-from carejourney.quality.alerts import UK_TIME, AlertError, get_alert
+from carejourney.quality.alerts import AlertError, get_alert
 from carejourney.quality.audits import AuditError, get_audit
 from carejourney.sources.values import read_date
 from carejourney.store import access
+from carejourney.store.times import uk_time as stored_uk_time
 from carejourney.web.data import chosen_la, las_for, page_la
 from carejourney.web.permissions import Forbidden, Viewer, allow, engine_of
 from carejourney.web.roles import Role
@@ -93,7 +93,6 @@ LABELS = {
     "new_owner": "Change the owner to",
 }
 BAD_DATE = "Enter a real date written dd/mm/yyyy, like 30/06/2026."
-UK = ZoneInfo(UK_TIME)
 FIELDS = ("title", "owner", "due", "origin", "audit", "theme", "detail")
 
 
@@ -422,8 +421,7 @@ def uk_time(moment: dt.datetime | None) -> str:
     """A stored time (UTC; SQLite keeps no zone) as UK clocks showed it: 02/06/2026 00:30."""
     if moment is None:
         return ""
-    stored = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return f"{stored.astimezone(UK):%d/%m/%Y %H:%M}"
+    return f"{stored_uk_time(moment):%d/%m/%Y %H:%M}"
 
 
 def _date(text: str) -> dt.date | None:

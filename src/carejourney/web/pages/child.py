@@ -30,6 +30,7 @@ from carejourney.schema.milestones import MILESTONES_BY_NAME
 from carejourney.schema.ssda903_codes import ETHNIC, LS, PLACE, REC, SEX
 from carejourney.schema.types import CodeList
 from carejourney.store import access
+from carejourney.store.times import stored_utc
 from carejourney.web.data import child_journeys, journeys_for, page_la
 from carejourney.web.pages.drift import child_url, drift_for, parse_date, shown_rows
 from carejourney.web.permissions import (
@@ -297,8 +298,7 @@ def changes(rows: list[recorded.RecordedMilestone]) -> list[dict[str, Any]]:
 
 def when(at: dt.datetime) -> str:
     """A time stored in UTC, in the server's own time zone (SQLite keeps no zone: UTC)."""
-    stored = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-    return f"{stored.astimezone():%d/%m/%Y %H:%M}"
+    return f"{stored_utc(at).astimezone():%d/%m/%Y %H:%M}"
 
 
 def _change(
