@@ -37,6 +37,7 @@ import polars as pl
 from sqlalchemy import Connection, Table, select
 
 from carejourney.config.audits import Scale, Template
+from carejourney.measures.frames import conform_to
 from carejourney.measures.spc.analysis import as_dict as spc_as_dict
 from carejourney.measures.spc.analysis import spc
 from carejourney.measures.spc.types import (
@@ -111,10 +112,7 @@ def empty(kind: str) -> pl.DataFrame:
 
 def conform(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with exactly the columns of `kind`, in order and typed; missing ones blank."""
-    return frame.select(
-        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
-        for name, dtype in COLUMNS[kind].items()
-    )
+    return conform_to(COLUMNS[kind], frame)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from carejourney.measures.frames import conform_to
+
 # The columns of each frame and their types. Names are the declared columns of
 # `schema/demand.py` (contacts, assessments, help) or carejourney's names for the CIN census
 # items (cin_referrals, cin_assessments).
@@ -71,13 +73,7 @@ def empty(kind: str) -> pl.DataFrame:
 
 def conform(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with exactly the columns of `kind`, in order and typed; missing ones blank."""
-    columns = COLUMNS[kind]
-    return frame.select(
-        [
-            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
-            for name, dtype in columns.items()
-        ]
-    )
+    return conform_to(COLUMNS[kind], frame)
 
 
 @dataclass(frozen=True)
