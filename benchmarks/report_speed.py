@@ -4,8 +4,9 @@ One LA of 5,000 children over 10 collection years (synthetic, imported into SQLi
 drift_speed.py), its report made by the function `carejourney report` calls
 (`reports.making.make_reports`): loading its journeys, building every section, recording
 it in the access log, then writing the HTML, the XLSX and the PDF. The figures are the
-times between the steps it reports (`Progress`). Goal (issue 5): the full report in
-under 5 seconds.
+times between the steps it reports (`Progress`); "writing PDF" is the wait for the PDF
+workers (`reports.pdf_workers`), which lay its parts out side by side while the HTML and
+XLSX are written. Goal (issue 5): the full report, PDF included, in under 5 seconds.
 
     uv run python benchmarks/report_speed.py [--children 5000] [--years 10]
 """
@@ -17,19 +18,25 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drift_speed import synthetic_journeys  # beside this script
-
-from carejourney.config.costs import load_unit_costs
-from carejourney.config.rules import load_rule_set
-from carejourney.reports.comparison import load_national
-from carejourney.reports.making import Progress, ReportOptions, make_reports
-from carejourney.store import database
+if TYPE_CHECKING:
+    from carejourney.reports.making import Progress
 
 LA = "999"  # the code drift_speed.synthetic_journeys imports the LA under
 
 
 def main() -> None:
+    # Imported here, not above: the PDF workers are spawned, and import this script again
+    # as they start, as they import the `carejourney` command's own (light) script.
+    from drift_speed import synthetic_journeys  # beside this script
+
+    from carejourney.config.costs import load_unit_costs
+    from carejourney.config.rules import load_rule_set
+    from carejourney.reports.comparison import load_national
+    from carejourney.reports.making import ReportOptions, make_reports
+    from carejourney.store import database
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=5000)
     parser.add_argument("--years", type=int, default=10)
@@ -76,8 +83,8 @@ def main() -> None:
     )
     for name in ("HTML", "XLSX", "PDF"):
         print(f"  writing {name:<22} {took[name]:6.2f} s")
-    print(f"  the HTML and XLSX report       {pdf_started - start:6.2f} s (goal: under 5 s)")
-    print(f"  with the PDF as well           {end - start:6.2f} s")
+    print(f"  the HTML and XLSX report       {pdf_started - start:6.2f} s")
+    print(f"  with the PDF as well           {end - start:6.2f} s (goal: under 5 s)")
 
 
 if __name__ == "__main__":

@@ -144,3 +144,33 @@ def test_write_html(tmp_path: Path) -> None:
 )
 def test_cell_text(value: object, text: str) -> None:
     assert cell_text(value) == text
+
+
+def test_a_part_has_its_sections_the_first_the_cover_and_the_last_the_closing_note() -> None:
+    """The PDF is laid out in parts (`reports.pdf_parts`): each part is the report's own
+    HTML with some of its sections, the cover's contents still listing all of them."""
+    report = sample_report()
+    first, middle, last = (
+        lxml.html.document_fromstring(render_html(report, part=part))
+        for part in (slice(0, 2), slice(2, 3), slice(3, None))
+    )
+    assert first.xpath("//section/@id") == ["summary", "timeliness"]
+    assert middle.xpath("//section/@id") == ["journeys"]
+    assert last.xpath("//section/@id") == ["adopters", "trend"]
+    links = first.xpath("//nav[@class='contents']//a/@href")
+    assert links == ["#summary", "#timeliness", "#journeys", "#adopters", "#trend"]
+    assert [bool(d.xpath("//header[@id='cover']")) for d in (first, middle, last)] == [
+        True,
+        False,
+        False,
+    ]
+    closing = [bool(d.xpath("//footer[@class='colophon']")) for d in (first, middle, last)]
+    assert closing == [False, False, True]
+    whole = lxml.html.document_fromstring(render_html(report))
+    assert whole.xpath("//section/@id") == [
+        "summary",
+        "timeliness",
+        "journeys",
+        "adopters",
+        "trend",
+    ]

@@ -129,9 +129,15 @@ def footer_text(report: Report) -> str:
     return f"carejourney — LA {report.la} — as at {report.as_at:%d/%m/%Y} — page "
 
 
-def render_html(report: Report, *, charts_as_images: bool = False) -> str:
+def render_html(
+    report: Report, *, charts_as_images: bool = False, part: slice | None = None
+) -> str:
     """The report as one self-contained HTML document; with `charts_as_images`, each chart
-    an `<img>` of its SVG as a data: URL (for the PDF: see the module docstring)."""
+    an `<img>` of its SVG as a data: URL (for the PDF: see the module docstring).
+
+    With `part` (a slice of the report's sections), only those sections, for a PDF made in
+    parts (`reports.pdf_parts`): the cover, with the contents of the whole report, comes
+    with the part that starts at the first section, and the closing note with the last."""
     used: set[str] = {"contents", "cover"}
     sections = []
     for section in report.sections:
@@ -147,10 +153,14 @@ def render_html(report: Report, *, charts_as_images: bool = False) -> str:
             for chart in section.charts
         ]
         sections.append({"anchor": anchor, "section": section, "tables": tables, "charts": charts})
+    start, stop, _ = (part or slice(None)).indices(len(sections))
     template = _ENVIRONMENT.get_template("report.html.j2")
     return template.render(
         report=report,
-        sections=sections,
+        contents=sections,
+        sections=sections[start:stop],
+        cover=start == 0,
+        colophon=stop == len(sections),
         as_at=f"{report.as_at:%d/%m/%Y}",
         generated=f"{report.generated_at:%d/%m/%Y at %H:%M}",
         footer=_css_string(footer_text(report)),

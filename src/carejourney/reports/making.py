@@ -23,7 +23,6 @@ file.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 import re
 import signal
@@ -47,6 +46,7 @@ from carejourney.reports import charts, diagnostic
 from carejourney.reports.comparison import NationalFigures, compare
 from carejourney.reports.disclosure import DisclosureRules
 from carejourney.reports.document import Report, ReportContext, ResourceInputs, SectionBuilder
+from carejourney.reports.pdf_workers import PdfWorkers
 from carejourney.store import access, database, queries
 
 __all__ = [
@@ -64,6 +64,9 @@ __all__ = [
 FORMATS = ("html", "xlsx", "pdf")
 FORMAT_NAMES = {"html": "HTML", "xlsx": "XLSX", "pdf": "PDF"}
 POLARS_THREADS = "POLARS_MAX_THREADS"  # see `_one_polars_thread_each`
+# At most this many processes lay out one PDF, one per core: each part has about 0.1 s of
+# work of its own (styles, fonts) however small it is, so many small parts gain little.
+PDF_PARTS = 4
 
 Stage = Literal["building", "recording", "writing", "comparing"]
 T = TypeVar("T")
@@ -203,7 +206,7 @@ def make_reports(
     count = min(workers or os.cpu_count() or 1, len(chosen))
     if count > 1 and _shareable(engine):
         return _in_workers(engine, chosen, job, out, count, tell, who)
-    with _pdf_process(options.formats) as pdf_maker:
+    with _pdf_workers(options.formats) as pdf_maker:
         with engine.connect() as conn:
             built = [_build(conn, code, job, tell) for code in chosen]
         _record(engine, built, who, tell)
@@ -311,61 +314,56 @@ def _write_one(
     out: Path,
     formats: Sequence[str],
     progress: ProgressCallback,
-    pdf_maker: ProcessPoolExecutor | None = None,
+    pdf_maker: PdfWorkers | None = None,
 ) -> list[Path]:
     """One LA's files, saying which is being written as it goes. With a `pdf_maker`
-    (`_pdf_process`), the PDF is made there while the other files are written here, and
+    (`_pdf_workers`), the PDF is made there while the other files are written here, and
     announced last, when it is waited for."""
     names = partial(report_name, report.la, report.as_at)
     pdf = None
     if pdf_maker is not None and "pdf" in formats:
-        pdf = pdf_maker.submit(_write, report, names, out, "pdf")
+        pdf = pdf_maker.submit(report)
     here = [extension for extension in formats if pdf is None or extension != "pdf"]
     written: dict[str, Path] = {}
     for step, extension in enumerate([*here, *(["pdf"] if pdf else [])]):
         what = f"LA {report.la}: {FORMAT_NAMES[extension]}"
         progress(Progress("writing", step, len(formats), what))
-        if extension == "pdf" and pdf is not None:
-            written[extension] = pdf.result()
+        if extension == "pdf" and pdf is not None and pdf_maker is not None:
+            written[extension] = _write_bytes(out / names("pdf"), pdf_maker.result(pdf))
         else:
             written[extension] = _write(report, names, out, extension)
     progress(Progress("writing", len(formats), len(formats), f"LA {report.la}: written"))
     return [written[extension] for extension in formats]
 
 
-@contextmanager
-def _pdf_process(formats: Sequence[str]) -> Iterator[ProcessPoolExecutor | None]:
-    """A second process that makes the PDFs while this one builds the reports and writes
-    the other files, when a PDF is asked for and there is a second core to run it on.
+def _write_bytes(path: Path, data: bytes) -> Path:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ReportError("Cannot write", f" {path}: {exc.strerror or exc}.") from None
+    return path
 
-    A PDF is about three seconds of WeasyPrint laying out and drawing 33 pages of the
-    5,000-child LA's report, on top of the 2 seconds the report takes to build; neither
-    can be split, but they need not wait for each other's imports and writing. The
-    process is started (and imports WeasyPrint) straight away, while the report is still
-    being built, and is given each report as soon as it has been recorded."""
-    if "pdf" not in formats or (os.cpu_count() or 1) < 2:
+
+@contextmanager
+def _pdf_workers(formats: Sequence[str]) -> Iterator[PdfWorkers | None]:
+    """Processes that make the PDFs in parts, side by side, while this one builds the
+    reports and writes the other files, when a PDF is asked for and there are cores to
+    run them on (`reports.pdf_workers`).
+
+    A PDF is about three and a half seconds of WeasyPrint laying out and drawing the 35
+    pages of the 5,000-child LA's report, on top of the 2 seconds the report takes to
+    build. The workers are started (and import WeasyPrint) straight away, while the
+    report is still being built, and each lays out its part of each report once it has
+    been recorded."""
+    cores = os.cpu_count() or 1
+    if "pdf" not in formats or cores < 2:
         yield None
         return
-    pool = ProcessPoolExecutor(
-        max_workers=1, mp_context=get_context("spawn"), initializer=_start_pdf_process
-    )
+    workers = PdfWorkers(min(cores, PDF_PARTS))
     try:
-        pool.submit(int)  # starts the process now: a pool starts them on its first job
-        yield pool
+        yield workers
     finally:
-        # Every PDF has been written and waited for (or the work stopped): the process has
-        # nothing left to do, and letting it take WeasyPrint down took 0.75 s of waiting.
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-            process.join()
-
-
-def _start_pdf_process() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as `_start_worker`: the parent's to handle
-    importlib.import_module("weasyprint")  # fonts and Pango: about 0.3 s, done while building
-    importlib.import_module("carejourney.reports.pdf")
+        workers.close()
 
 
 def _comparison(

@@ -13,11 +13,11 @@ import base64
 import binascii
 import importlib
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote_to_bytes
 
-from carejourney.reports.document import Report
-from carejourney.reports.html import render_html
+if TYPE_CHECKING:  # the PDF workers (`reports.pdf_workers`) need not import Polars
+    from carejourney.reports.document import Report
 
 __all__ = ["embedded_only", "render_pdf", "write_pdf"]
 
@@ -55,6 +55,8 @@ def embedded_only(url: str, *args: object, **kwargs: object) -> Any:
 def render_pdf(report: Report) -> bytes:
     """The report's PDF, as bytes."""
     import weasyprint  # type: ignore[import-untyped]  # slow to import (fonts, Pango): only when a PDF is asked for
+
+    from carejourney.reports.html import render_html
 
     html = render_html(report, charts_as_images=True)
     document = weasyprint.HTML(string=html, url_fetcher=embedded_only, base_url=None)
