@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import queue
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +82,35 @@ def test_a_part_waits_for_its_first_page_and_keeps_other_work(
     assert outbox.get_nowait() == ("pages", 7, 1, 4)
     assert outbox.get_nowait() == ("made", 7, 1, 12)
     assert waiting == [later, ("first page", 7, 0, 99)]
+
+
+STOPPED_MID_PART = """
+from carejourney.reports import pdf_parts
+from carejourney.reports.pdf_workers import PdfFailed, PdfWorkers
+from tests.reports.test_diagnostic import sample_report
+
+pdf_parts.html_of_part = lambda report, run: "<p>" + "x" * 4_000_000 + "</p>"
+workers = PdfWorkers(2)
+job = workers.submit(sample_report())
+workers._processes[1].kill()
+try:
+    workers.result(job)
+except PdfFailed as exc:
+    print("failed:", exc)
+workers.close()
+"""
+
+
+def test_a_worker_stopped_mid_part_is_noticed_and_nothing_hangs() -> None:
+    """A part bigger than a pipe holds, sent to a worker that is then stopped: the wait
+    for it fails, and this process still ends (nothing waits to send the rest)."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_MID_PART],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "failed: A process making the PDF stopped unexpectedly." in done.stdout

@@ -1,7 +1,8 @@
 """Processes that make the report's PDF in parts (`reports.pdf_parts`), one per core.
 
 They are started before they are needed, when a report with a PDF is asked for, so that
-importing WeasyPrint (about a second) happens while the report is being built. Each is
+starting them and importing WeasyPrint (about half a second) happen while the report is
+being built. Each is
 then given a part of each report's PDF; this process passes page counts from part to part
 (a part's first page number is the pages before it, plus one) and joins the parts.
 
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the workers need no Polars: they are given HTML, not the report
     from carejourney.reports.document import Report
+    from carejourney.reports.pdf_parts import PdfPart
 
 __all__ = ["PdfFailed", "PdfJob", "PdfWorkers"]
 
@@ -45,7 +47,7 @@ class PdfJob:
     parts: int
     pages: dict[int, int] = field(default_factory=dict)  # part -> its number of pages
     first_pages: dict[int, int] = field(default_factory=lambda: {0: 1})
-    made: dict[int, Any] = field(default_factory=dict)  # part -> PdfPart
+    made: dict[int, PdfPart] = field(default_factory=dict)
 
 
 class PdfWorkers:
@@ -104,6 +106,8 @@ class PdfWorkers:
             process.join()
         self._outbox.close()
         for inbox in self._inboxes:
+            # A part a stopped worker never read must not keep this process from ending.
+            inbox.cancel_join_thread()
             inbox.close()
 
     def _receive(self) -> None:
