@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from carejourney.web.app import create_app
 from carejourney.web.demo import demo_accounts
 from carejourney.web.roles import Role
 from carejourney.web.settings import WebSettings
-from tests.conftest import POSTGRES, POSTGRES_URL, _reset_postgres
+from tests.conftest import POSTGRES, POSTGRES_URL, _reset_postgres, copy_postgres, postgres_template
 
 LA = "999"
 SESSION_KEY = b"test session key, 32 bytes long!"
@@ -109,6 +110,18 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return base / "returns", base / "template.db"
 
 
+@pytest.fixture(scope="session")
+def web_postgres(web_template: tuple[Path, Path]) -> Iterator[str | None]:
+    """The synthetic LA in a PostgreSQL database, made once, that each test's is copied
+    from (None if the server will not let the tests create databases)."""
+    returns, _ = web_template
+    if not POSTGRES:
+        yield None
+        return
+    with postgres_template("web", partial(make_web_la, returns)) as url:
+        yield url
+
+
 def _serve(db: str, returns: Path) -> Iterator[Web]:
     app = create_app(WebSettings(db=db, session_key=SESSION_KEY))
     web = Web(db=db, returns=returns, app=app)
@@ -150,6 +163,10 @@ def web_any(
         db = tmp_path / "web.db"
         shutil.copyfile(template, db)
         yield from _serve(str(db), returns)
+        return
+    template = request.getfixturevalue("web_postgres")
+    if template is not None:
+        yield from _serve(copy_postgres(template), returns)
         return
     _reset_postgres()
     make_web_la(returns, POSTGRES_URL)
