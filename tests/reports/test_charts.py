@@ -254,6 +254,59 @@ def test_many_points_draw_symbols_only_where_they_signal() -> None:
     assert all(p.get("stroke") == SIGNAL_COLOUR for p in symbols(rendered.svg))
 
 
+def test_when_thousands_of_points_signal_their_stretches_are_drawn_not_a_symbol_each() -> None:
+    size = 6_000
+    values = [50.0 + 5 * math.sin(i / 7) for i in range(size)]
+    signalling = [*range(1, 2_001), *range(3_001, 3_501), 4_000]  # 1-based, as `index`
+    points = make_points(
+        values,
+        cl=50.0,
+        lcl=40.0,
+        ucl=60.0,
+        flags={"long_run": signalling},
+        excluded=[5_500],
+    )
+    result = SpcResult(SpcOptions(chart=ChartType.I), points, (part(last=size, cl=50.0),))
+    rendered = render(result, title="Six thousand points")
+    alt.LayerChart.from_dict(rendered.spec, validate=True)
+    # No symbol per signal: one red path over the line, broken between the stretches...
+    assert [p.get("fill") for p in symbols(rendered.svg)] == ["white"]  # the point left out
+    red = [
+        p
+        for p in parse(rendered.svg).iter(f"{SVG}path")
+        if p.get("stroke") == SIGNAL_COLOUR and len(p.get("d") or "") > 1_000
+    ]
+    assert len(red) == 1 and red[0].get("stroke-width") == "3"  # twice the line: not colour alone
+    assert (red[0].get("d") or "").count("M") == 3
+    # ...and named in the legend.
+    assert "Signal: unlikely to be chance" in texts(rendered.svg)
+    assert len(rendered.svg) < 400_000
+
+
+@pytest.mark.parametrize(
+    ("limits", "kept"),
+    [
+        # index: (part, cl, lcl, ucl): a run keeps its two ends
+        ([(1, 5.0, 1.0, 9.0)] * 5, [1, 5]),
+        ([(1, 5.0, 1.0, 9.0)] * 3 + [(2, 6.0, 2.0, 10.0)] * 3, [1, 3, 4, 6]),
+        # limits that vary with each point keep every point
+        ([(1, 5.0, 1.0, 9.0), (1, 5.0, 2.0, 8.0), (1, 5.0, 1.5, 8.5)], [1, 2, 3]),
+        ([(1, 5.0, None, 9.0)] * 2 + [(1, 5.0, 1.0, 9.0)], [1, 2, 3]),
+        ([(1, 5.0, 1.0, 9.0)], [1]),
+    ],
+)
+def test_the_centre_and_limits_are_drawn_through_the_ends_of_each_run(
+    limits: list[tuple[int, float, float | None, float]], kept: list[int]
+) -> None:
+    rows = [
+        {"index": k, "part": p, "cl": cl, "lcl": lcl, "ucl": ucl, "runs_signal": False, "value": 1}
+        for k, (p, cl, lcl, ucl) in enumerate(limits, start=1)
+    ]
+    steps = charts._steps(rows)
+    assert [row["index"] for row in steps] == kept
+    assert all(set(row) == set(charts.STEP_FIELDS) for row in steps)
+
+
 def test_a_chart_needs_a_title_and_markers_on_the_chart() -> None:
     with pytest.raises(ValueError, match="needs a title"):
         render(run_chart(), title=" ")
