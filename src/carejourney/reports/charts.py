@@ -33,7 +33,8 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import altair as alt
@@ -129,7 +130,14 @@ class RenderedChart:
     svg: str  # standalone SVG, no external resources
     spec: dict[str, Any]  # the Vega-Lite specification
     text_alternative: str  # words.summary(result)
-    signals_in_words: tuple[str, ...]  # words.explain(result)
+    result: SpcResult = field(repr=False)
+
+    @cached_property
+    def signals_in_words(self) -> tuple[str, ...]:
+        """`words.explain(result)`, written the first time it is asked for: a chart of
+        thousands of cases can have hundreds of signals, which took 0.45 s to put into
+        words for a report section that writes only the first ten."""
+        return tuple(words.explain(self.result))
 
 
 def render(
@@ -164,7 +172,7 @@ def render(
         svg=svg,
         spec=spec,
         text_alternative=text_alternative,
-        signals_in_words=tuple(words.explain(result)),
+        result=result,
     )
 
 
