@@ -6,18 +6,34 @@ not see it), an aim's page, and a page that is not there; for a visitor, the sig
 Each page must have no axe violation of serious or critical impact against the WCAG 2.0,
 2.1 and 2.2 A and AA rules, and must fit a 1366 px wide laptop screen without the page
 scrolling sideways (a wide table may scroll inside its own wrapper).
+
+The shared server's LA has no front door or audits, so the pages that show them are checked
+again over an LA that has them (`test_the_demand_and_quality_pages_are_accessible_with_data_in_them`),
+with their tables and charts in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page
 
+from carejourney import imports
+from carejourney.quality.actions import ActionInput, add_action
+from carejourney.quality.alerts import raise_alert
+from carejourney.quality.importing import import_audits
+from carejourney.store import database
+from carejourney.synth.audits import write_for_returns
+from carejourney.synth.demand import write_demand
 from carejourney.web.roles import Role
-from tests.web.browser.conftest import SAMPLE_AIM, VIEWPORT, PageAs
+from tests.web.browser.conftest import SAMPLE_AIM, VIEWPORT, PageAs, serving
+from tests.web.conftest import LA
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +46,8 @@ ROLE_ORDER = [
     Role.ANALYST,
     Role.AUDITOR,
     Role.ADMINISTRATOR,
+    Role.QA_LEAD,
+    Role.REVIEWING_OFFICER,
 ]
 
 _axe = Axe()
@@ -115,3 +133,72 @@ def test_the_sign_in_page_is_accessible(page_as: PageAs) -> None:
         page.get_by_role("button", name="Sign in", exact=True).click()
     problems += problems_on(page, "/login (wrong password)")
     assert not problems, "Accessibility problems:\n" + "\n".join(problems)
+
+
+# With a front door and a year of audits ----------------------------------------------------
+
+DATA_ENDS = dt.date(2026, 3, 31)  # the synthetic LA's last day
+
+
+@pytest.fixture
+def own_server(
+    browser_template: Path, web_template: tuple[Path, Path], tmp_path: Path
+) -> Iterator[str]:
+    """A server over the synthetic LA with what the shared one lacks: a front door's demand
+    (contacts, assessments, help, the CIN census), a year of case audits, actions and a
+    management alert, so the pages that show them are checked with tables and charts in."""
+    db = tmp_path / "with-data.db"
+    shutil.copyfile(browser_template, db)
+    shutil.copyfile(web_template[0] / "allocation.csv", tmp_path / "allocation.csv")
+    write_demand(
+        tmp_path / "demand",
+        seed=11,
+        families=120,
+        first_day=dt.date(2024, 10, 1),
+        last_day=DATA_ENDS,
+    )
+    audits = write_for_returns(tmp_path, seed=3, la=LA, last_day=DATA_ENDS, per_month=6)
+    engine = database.connect(str(db))
+    try:
+        assert imports.import_returns(engine, [tmp_path / "demand"], la=LA).stored
+        with engine.begin() as conn:
+            imported = import_audits(conn, LA, audits, who="tests")
+            assert imported.sheet.audits and not imported.sheet.has_errors
+            child = imported.sheet.audits[0].audit.child
+            for n, due in enumerate((dt.date(2026, 2, 1), dt.date(2026, 6, 1)), start=1):
+                add_action(conn, LA, ActionInput(f"Action {n}", "Sam Patel", due), who="tests")
+            raise_alert(conn, LA, child, "drift", role="IRO", who="reviewer")
+    finally:
+        engine.dispose()
+    with serving(str(db)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("role", [Role.QA_LEAD, Role.MANAGER], ids=["qa_lead", "manager"])
+def test_the_demand_and_quality_pages_are_accessible_with_data_in_them(
+    own_server: str, page_as: PageAs, role: Role
+) -> None:
+    page = page_as(role)
+    paths = [
+        *menu_paths(page),
+        f"/demand?as_at={DATA_ENDS:%d/%m/%Y}",
+        f"/audits?as_at={DATA_ENDS:%d/%m/%Y}",
+        "/audits/list",
+        "/audits/1",
+        "/actions/1",
+        "/actions/meeting",
+        "/alerts/1",
+    ]
+    problems: list[str] = []
+    checked = {}
+    for path in dict.fromkeys(paths):
+        if visit(page, path) != 200:
+            continue  # a page this role may not use: the route walk checks who may
+        problems.extend(problems_on(page, path))
+        checked[path.split("?")[0]] = page.locator("table").count()
+    assert not problems, f"Accessibility problems for {role}:\n" + "\n".join(problems)
+    # The pages were checked with their figures in them, not as empty pages.
+    full = {"/audits", "/audits/list", "/actions", "/actions/meeting", "/alerts"}
+    if role is Role.MANAGER:
+        full.add("/demand")
+    assert all(checked.get(path, 0) > 0 for path in full), checked
