@@ -558,21 +558,18 @@ def _markers(x: alt.X, height: int) -> list[alt.Chart]:
     return [rule, label]
 
 
-def _crowded(rows: list[dict[str, Any]]) -> bool:
+def _crowded(rows: Sequence[dict[str, Any]]) -> bool:
     """Whether more than MANY_POINTS points signal: then the signalling stretches are
-    drawn (`_signal_stretches`), and each row says where ("signal_value")."""
-    signalling = [row["state"] in SIGNAL_STATES for row in rows]
-    if sum(signalling) <= MANY_POINTS:
-        return False
-    for row, signal in zip(rows, signalling, strict=True):
-        row["signal_value"] = row["value"] if signal else None
-    return True
+    drawn (`_signal_stretches`) rather than a symbol each."""
+    return sum(row["state"] in SIGNAL_STATES for row in rows) > MANY_POINTS
 
 
 def _signal_stretches(data: alt.NamedData, x: alt.X, y: alt.Y) -> alt.Chart:
     """The stretches of the line where points signal, drawn over it in red and twice as
-    thick (so not by colour alone), broken where points do not signal, with a legend."""
+    thick (so not by colour alone), broken where points do not signal (their value is
+    taken as missing, `signal_value`), with a legend."""
     key = STATE_NAMES["signal"]
+    signalling = f"indexof({json.dumps(list(SIGNAL_STATES))}, datum.state) >= 0"
     chart: alt.Chart = (
         alt.Chart(data)
         .mark_line(strokeWidth=3, strokeCap="round", invalid="break-paths-show-domains")
@@ -585,7 +582,9 @@ def _signal_stretches(data: alt.NamedData, x: alt.X, y: alt.Y) -> alt.Chart:
                 legend=alt.Legend(orient="bottom", title=None, direction="horizontal"),
             ),
         )
-        .transform_calculate(signal=json.dumps(key))
+        .transform_calculate(
+            signal=json.dumps(key), signal_value=f"{signalling} ? datum.value : null"
+        )
     )
     return chart
 
