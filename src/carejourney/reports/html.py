@@ -139,10 +139,17 @@ def render_html(
     parts (`reports.pdf_parts`): the cover, with the contents of the whole report, comes
     with the part that starts at the first section, and the closing note with the last."""
     used: set[str] = {"contents", "cover"}
-    sections = []
-    for section in report.sections:
+    start, stop, _ = (part or slice(None)).indices(len(report.sections))
+    contents, sections = [], []
+    for number, section in enumerate(report.sections):
+        # Every section's anchors, in order, so each part names them as the whole report
+        # does; the tables and charts only of the sections this part holds.
         anchor = _anchor(section.key, used)
-        tables = [_table(t, _anchor(f"{anchor}-{t.key}", used)) for t in section.tables]
+        table_anchors = [_anchor(f"{anchor}-{t.key}", used) for t in section.tables]
+        contents.append({"anchor": anchor, "section": section})
+        if not start <= number < stop:
+            continue
+        tables = [_table(t, a) for t, a in zip(section.tables, table_anchors, strict=True)]
         charts = [
             (
                 chart,
@@ -153,14 +160,13 @@ def render_html(
             for chart in section.charts
         ]
         sections.append({"anchor": anchor, "section": section, "tables": tables, "charts": charts})
-    start, stop, _ = (part or slice(None)).indices(len(sections))
     template = _ENVIRONMENT.get_template("report.html.j2")
     return template.render(
         report=report,
-        contents=sections,
-        sections=sections[start:stop],
+        contents=contents,
+        sections=sections,
         cover=start == 0,
-        colophon=stop == len(sections),
+        colophon=stop == len(contents),
         as_at=f"{report.as_at:%d/%m/%Y}",
         generated=f"{report.generated_at:%d/%m/%Y at %H:%M}",
         footer=_css_string(footer_text(report)),
